@@ -1,0 +1,47 @@
+# Portail DIFE — `make run` serves the portal, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# PostgreSQL used by `make test` when reachable (override to isolate parallel runs).
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_WORKERS ?= 2
+
+.PHONY: install run test test-sqlite test-postgres lint bench clean
+
+$(VENV)/.installed: requirements/base.in requirements/test.in requirements/constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements/test.in -c requirements/constraints.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 FRANCECONNECT_SIMULATOR=$${FRANCECONNECT_SIMULATOR:-1} $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test-sqlite: install
+	env -u DATABASE_URL $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres: install
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== PostgreSQL: $(PG_URL)"; \
+		DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS); \
+	else \
+		echo "!! PostgreSQL is NOT reachable at $(PG_URL): the PostgreSQL half of the suite was SKIPPED."; \
+		if [ -n "$$CI" ]; then exit 1; fi; \
+	fi
+
+test: lint
+	@echo "== SQLite"
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+clean:
+	rm -rf $(VENV) staticfiles .test_media .test_private_media

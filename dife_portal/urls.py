@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from . import views
+
+admin.site.site_header = "Portail DIFE — administration"
+admin.site.site_title = "Portail DIFE"
+admin.site.index_title = "Back-office de la Maison des Maires"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sante/", views.health, name="health"),
+    path("mentions/cgu/", TemplateView.as_view(template_name="legal/cgu.html"), name="cgu"),
+    path(
+        "mentions/donnees-personnelles/",
+        TemplateView.as_view(template_name="legal/privacy.html"),
+        name="privacy",
+    ),
+    path("compte/", include("accounts.urls")),
+    path("formations/", include("trainings.urls")),
+    path("dossiers/", include("enrolment.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "dife_portal.views.page_not_found"
+handler500 = "dife_portal.views.server_error"

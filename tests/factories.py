@@ -1,0 +1,176 @@
+"""All factories in one place, with traits for the common shapes."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from accounts.models import Collectivite, IdentityDocument, Mandate, User
+from accounts.models.user import IdentityMethod
+from enrolment.models import Dossier, DossierLog, DossierState
+from trainings.models import Invitation, Modality, Organiser, Session, Theme, Training
+
+TEST_PASSWORD = "Motdepasse-Solide-2026!"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"elu{n}@example.fr")
+    birth_name = factory.Faker("last_name", locale="fr_FR")
+    first_names = factory.Faker("first_name", locale="fr_FR")
+    birth_date = datetime.date(1970, 5, 17)
+    birth_place = "Tours"
+    phone_mobile = "06 12 34 56 78"
+    street_number = "12"
+    street_type = "rue"
+    street_name = "Nationale"
+    postal_code = "37000"
+    city = "Tours"
+    email_confirmed_at = factory.LazyFunction(timezone.now)
+    cgu_accepted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or TEST_PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
+
+    class Params:
+        staff = factory.Trait(is_staff=True)
+        superuser = factory.Trait(is_staff=True, is_superuser=True)
+        franceconnect = factory.Trait(
+            identity_method=IdentityMethod.FRANCECONNECT,
+            identity_verified_at=factory.LazyFunction(timezone.now),
+            franceconnect_sub=factory.Sequence(lambda n: f"fc-sub-{n}"),
+        )
+        verified_by_document = factory.Trait(
+            identity_method=IdentityMethod.DOCUMENT,
+            identity_verified_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class CollectiviteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Collectivite
+        django_get_or_create = ["code"]
+
+    name = factory.Sequence(lambda n: f"Commune {n}")
+    code = factory.Sequence(lambda n: f"37{n:03d}")
+    postal_code = "37000"
+    is_member = True
+    contact_email = factory.Sequence(lambda n: f"mairie{n}@example.fr")
+
+
+class MandateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mandate
+
+    user = factory.SubFactory(UserFactory)
+    collectivite = factory.SubFactory(CollectiviteFactory)
+    function = Mandate.Function.MAIRE
+    start_date = datetime.date(2020, 7, 3)
+
+
+class OrganiserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organiser
+
+    name = factory.Sequence(lambda n: f"Association des maires {n}")
+    short_name = "AM"
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Thème {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Training
+
+    title = factory.Sequence(lambda n: f"Formation {n}")
+    reference = factory.Sequence(lambda n: f"AMIL-{n:04d}")
+    organiser = factory.SubFactory(OrganiserFactory)
+    theme = factory.SubFactory(ThemeFactory)
+    summary = "Une formation pour les élus."
+    objectives = "Comprendre les bases."
+    content = "Matin : cadre. Après-midi : cas pratiques."
+    duration_hours = Decimal("7")
+    modality = Modality.IN_PERSON
+    price = Decimal("150.00")
+    is_published = True
+
+
+def _days_from_now(days, hour=9):
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    class Params:
+        days_ahead = 30
+
+    training = factory.SubFactory(TrainingFactory)
+    starts_at = factory.LazyAttribute(lambda o: _days_from_now(o.days_ahead, 9))
+    ends_at = factory.LazyAttribute(lambda o: _days_from_now(o.days_ahead, 17))
+    venue = "34, Place de la Préfecture"
+    city = "Tours"
+    postal_code = "37000"
+    seats = 15
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    training = factory.SubFactory(TrainingFactory)
+    collectivite = factory.SubFactory(CollectiviteFactory)
+
+
+class DossierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dossier
+
+    user = factory.SubFactory(UserFactory)
+    session = factory.SubFactory(SessionFactory)
+    state = DossierState.DRAFT
+
+    class Params:
+        submitted = factory.Trait(state=DossierState.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now))
+        accepted = factory.Trait(
+            state=DossierState.ACCEPTED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            decided_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class DossierLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DossierLog
+
+    dossier = factory.SubFactory(DossierFactory)
+    to_state = DossierState.DRAFT
+
+
+class IdentityDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IdentityDocument
+
+    user = factory.SubFactory(UserFactory)
+    kind = IdentityDocument.Kind.CNI
+    birth_name = factory.LazyAttribute(lambda o: o.user.birth_name)
+    first_names = factory.LazyAttribute(lambda o: o.user.first_names)
+    birth_date = datetime.date(1970, 5, 17)
+    birth_place = "Tours"
+    nationality = "Française"

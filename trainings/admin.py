@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from .models import Invitation, Organiser, Session, Theme, Training
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    list_display = ["title", "reference", "theme", "modality", "price", "is_published"]
+    list_filter = ["theme", "modality", "is_published"]
+    search_fields = ["title", "reference", "summary"]
+    inlines = [SessionInline]
+
+
+admin.site.register(Organiser)
+admin.site.register(Theme)
+admin.site.register(Invitation)

@@ -1,0 +1,188 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+class Organiser(models.Model):
+    name = models.CharField("nom", max_length=200)
+    short_name = models.CharField("sigle", max_length=30, blank=True)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("adresse mail", blank=True)
+    is_default = models.BooleanField("organisateur par défaut", default=False)
+
+    class Meta:
+        verbose_name = "organisateur"
+        verbose_name_plural = "organisateurs"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_organiser"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(models.Model):
+    name = models.CharField("nom", max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        verbose_name = "thème"
+        verbose_name_plural = "thèmes"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Modality(models.TextChoices):
+    IN_PERSON = "centre", "Formation en centre"
+    REMOTE = "distance", "Formation à distance"
+    BLENDED = "mixte", "Formation mixte (en centre et à distance)"
+
+
+class Training(models.Model):
+    title = models.CharField("intitulé", max_length=200)
+    slug = models.SlugField(max_length=200, blank=True)
+    reference = models.CharField("référence", max_length=30, unique=True)
+    organiser = models.ForeignKey(
+        Organiser, on_delete=models.PROTECT, related_name="trainings", verbose_name="organisateur"
+    )
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="trainings", verbose_name="thème")
+    summary = models.TextField("résumé")
+    strengths = models.TextField("les points forts de cette formation", blank=True)
+    objectives = models.TextField("objectifs")
+    content = models.TextField("contenu (programme)")
+    audience = models.CharField("public", max_length=300, blank=True, default="Élus locaux")
+    prerequisites = models.CharField("prérequis", max_length=300, blank=True, default="Aucun")
+    duration_hours = models.DecimalField("durée (heures)", max_digits=5, decimal_places=1)
+    modality = models.CharField("modalité", max_length=10, choices=Modality.choices, default=Modality.IN_PERSON)
+    price = models.DecimalField("prix (frais d'examen non inclus)", max_digits=8, decimal_places=2)
+    financing_aids = models.TextField("aides au financement", blank=True)
+    accessibility = models.CharField(
+        "accessibilité", max_length=300, blank=True, default="Bâtiment conforme aux normes d'accessibilité"
+    )
+    contact = models.CharField("contact", max_length=300, blank=True)
+    place = models.CharField("lieu de formation", max_length=300, blank=True)
+    transport = models.TextField("transport", blank=True)
+    moncompteformation_url = models.URLField("lien Mon Compte Formation", blank=True)
+    is_published = models.BooleanField("publiée", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "formation"
+        verbose_name_plural = "formations"
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="training_price_not_negative"),
+            models.CheckConstraint(condition=models.Q(duration_hours__gt=0), name="training_duration_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:200] or "formation"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("trainings:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+
+class Session(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Ouverte"
+        CANCELLED = "cancelled", "Annulée"
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="sessions", verbose_name="formation")
+    starts_at = models.DateTimeField("début (premier jour)")
+    ends_at = models.DateTimeField("fin (dernier jour)")
+    venue = models.CharField("adresse du lieu", max_length=300, blank=True)
+    city = models.CharField("ville", max_length=150, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    seats = models.PositiveIntegerField("nombre de places", default=settings.DEFAULT_SESSION_SEATS)
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.OPEN)
+    moncompteformation_url = models.URLField("lien de la session sur Mon Compte Formation", blank=True)
+
+    class Meta:
+        verbose_name = "session"
+        verbose_name_plural = "sessions"
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gte=models.F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(condition=models.Q(seats__gt=0), name="session_seats_positive"),
+        ]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self):
+        from django.utils import timezone
+
+        start = timezone.localtime(self.starts_at).strftime("%d/%m/%Y")
+        return f"{self.training.title} — {start}"
+
+    @property
+    def first_day(self):
+        from django.utils import timezone
+
+        return timezone.localdate(self.starts_at)
+
+    @property
+    def last_day(self):
+        from django.utils import timezone
+
+        return timezone.localdate(self.ends_at)
+
+
+def new_invitation_token():
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """A link sent to a collectivité that opens a training (or one session) page without login."""
+
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token, editable=False)
+    training = models.ForeignKey(
+        Training, on_delete=models.CASCADE, related_name="invitations", verbose_name="formation"
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations", verbose_name="session"
+    )
+    collectivite = models.ForeignKey(
+        "accounts.Collectivite",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name="collectivité",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créée par",
+    )
+    expires_at = models.DateTimeField("expire le", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+    open_count = models.PositiveIntegerField("ouvertures", default=0)
+
+    class Meta:
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        target = self.collectivite or "toutes les collectivités"
+        return f"{self.training} — {target}"
