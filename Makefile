@@ -30,7 +30,7 @@ test-sqlite: install
 	env -u DATABASE_URL $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
 
 test-postgres: install
-	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)', dbname='postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL: $(PG_URL)"; \
 		DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS); \
 	else \
