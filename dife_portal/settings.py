@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "formtools",
     "bootstrap",
     "axes",
+    "csp",
     "accounts",
     "trainings",
     "enrolment",
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # AxesMiddleware must be last: it turns lockouts into the French lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -78,7 +80,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One shared cache (Redis) when several app servers run: CACHE_URL=redis://127.0.0.1:6379/0.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Sessions in the database by default (shared by every app server); "cache" when Redis is the cache.
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -187,6 +192,22 @@ if env.bool("HTTPS", default=False):
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy: no inline script anywhere, everything from our own origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *env.list("CSP_FORM_ACTION_EXTRA", default=[])],
+    }
+}
 
 LOGGING = {
     "version": 1,
