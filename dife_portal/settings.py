@@ -162,6 +162,10 @@ IDENTITY_VERIFICATION_WORKING_DAYS = env.int("IDENTITY_VERIFICATION_WORKING_DAYS
 IDENTITY_DOCUMENT_RETENTION_DAYS = env.int("IDENTITY_DOCUMENT_RETENTION_DAYS", default=7)
 IDENTITY_DOCUMENT_MAX_BYTES = env.int("IDENTITY_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 WAITING_LIST_OFFER_HOURS = env.int("WAITING_LIST_OFFER_HOURS", default=48)
+# How long a request waits for a session's seat lock (PostgreSQL) before asking the élu to retry.
+ENROLMENT_LOCK_TIMEOUT_MS = env.int("ENROLMENT_LOCK_TIMEOUT_MS", default=5000)
+# Drafts get one reminder e-mail when the registration deadline is this many days away.
+DRAFT_REMINDER_DAYS = env.int("DRAFT_REMINDER_DAYS", default=3)
 AMIL_RESPONSE_WORKING_DAYS = env.int("AMIL_RESPONSE_WORKING_DAYS", default=2)
 DIFE_CEILING_EUROS = 800
 DIFE_YEARLY_CREDIT_EUROS = 400

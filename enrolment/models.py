@@ -65,6 +65,28 @@ class Dossier(models.Model):
     refusal_reason = models.TextField("motif du refus", blank=True)
     cancel_reason = models.TextField("motif de l'annulation", blank=True)
     elu_comment = models.TextField("message de l'élu", blank=True)
+    reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
+
+    # What the AMIL receives: pre-filled from the élu's account, editable while the dossier is a draft.
+    # The verified identity (names, birth) is copied from the account when the dossier is sent.
+    birth_name = models.CharField("nom de naissance", max_length=150, blank=True)
+    usage_name = models.CharField("nom d'usage ou marital", max_length=150, blank=True)
+    first_names = models.CharField("prénoms", max_length=200, blank=True)
+    birth_date = models.DateField("date de naissance", null=True, blank=True)
+    birth_place = models.CharField("lieu de naissance", max_length=150, blank=True)
+    nationality = models.CharField("nationalité", max_length=100, blank=True)
+    contact_email = models.EmailField("adresse mail", blank=True)
+    phone_mobile = models.CharField("téléphone mobile", max_length=20, blank=True)
+    phone_landline = models.CharField("téléphone fixe", max_length=20, blank=True)
+    street_address = models.CharField("adresse", max_length=300, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("commune", max_length=150, blank=True)
+    mandate_label = models.CharField(
+        "mandat (fonction et collectivité)",
+        max_length=200,
+        blank=True,
+        help_text="Utilisé quand aucun mandat n'est enregistré dans le compte.",
+    )
 
     class Meta:
         verbose_name = "dossier d'inscription"
@@ -82,6 +104,43 @@ class Dossier(models.Model):
     def __str__(self):
         return f"Dossier n° {self.pk} — {self.user}"
 
+    @property
+    def is_active(self):
+        return self.state in ACTIVE_STATES
+
+    @property
+    def holds_seat(self):
+        return self.state in SEAT_HOLDING_STATES
+
+    @property
+    def is_editable(self):
+        """The élu may still change the information sent to the AMIL."""
+        return self.state in (DossierState.DRAFT, DossierState.AWAITING_IDENTITY)
+
+    def has_pending_offer(self, now):
+        return (
+            self.state == DossierState.WAITLISTED and self.offer_expires_at is not None and self.offer_expires_at > now
+        )
+
+
+class DossierEvent(models.TextChoices):
+    """What happened, for the élu's dated timeline (a state alone does not say it: an offer keeps the state)."""
+
+    CREATED = "created", "Dossier créé"
+    IDENTITY_SUBMITTED = "identity_submitted", "Pièce d'identité envoyée"
+    IDENTITY_ACCEPTED = "identity_accepted", "Identité vérifiée"
+    IDENTITY_REJECTED = "identity_rejected", "Pièce d'identité refusée"
+    SUBMITTED = "submitted", "Demande envoyée"
+    WAITLISTED = "waitlisted", "Demande envoyée — inscrite sur la liste d'attente"
+    SEAT_OFFERED = "seat_offered", "Une place vous est proposée"
+    OFFER_CONFIRMED = "offer_confirmed", "Place confirmée"
+    OFFER_EXPIRED = "offer_expired", "Place proposée non confirmée à temps"
+    ACCEPTED = "accepted", "Inscription validée par l'AMIL"
+    REFUSED = "refused", "Demande refusée par l'AMIL"
+    CANCELLED = "cancelled", "Demande annulée"
+    ATTENDED = "attended", "Formation suivie"
+    ABSENT = "absent", "Absent à la formation"
+
 
 class DossierLog(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="logs", verbose_name="dossier")
@@ -91,6 +150,7 @@ class DossierLog(models.Model):
     )
     from_state = models.CharField("de", max_length=20, choices=DossierState.choices, blank=True)
     to_state = models.CharField("vers", max_length=20, choices=DossierState.choices)
+    event = models.CharField("événement", max_length=20, choices=DossierEvent.choices, blank=True)
     note = models.TextField("note", blank=True)
 
     class Meta:
@@ -100,3 +160,7 @@ class DossierLog(models.Model):
 
     def __str__(self):
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+    @property
+    def label(self):
+        return self.get_event_display() if self.event else self.get_to_state_display()

@@ -1,5 +1,5 @@
 from .collectivites import Collectivite, Mandate
-from .identity import IdentityDocument
+from .identity import IdentityDocument, IdentityDocumentAccess
 from .user import User
 
-__all__ = ["Collectivite", "IdentityDocument", "Mandate", "User"]
+__all__ = ["Collectivite", "IdentityDocument", "IdentityDocumentAccess", "Mandate", "User"]

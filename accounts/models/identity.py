@@ -1,24 +1,49 @@
+import os
+import uuid
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.db import models
-from django.utils.functional import LazyObject
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+# Extensions kept on stored files; they come from content sniffing, never from the uploaded name.
+IDENTITY_FILE_EXTENSIONS = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 
 
-class PrivateStorage(LazyObject):
-    """Storage outside MEDIA_ROOT: files are only served through a permission-checked view."""
+class PrivateStorage(FileSystemStorage):
+    """Storage outside MEDIA_ROOT: files are only served through a permission-checked view.
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    The location is read from settings on every access so that tests (and deployments that change
+    PRIVATE_MEDIA_ROOT) never write to a stale folder.
+    """
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
 
 
 private_storage = PrivateStorage()
 
 
-def identity_upload_to(instance, filename):
-    # The original file name is never kept: it may hold personal data or a path.
-    import uuid
+def get_private_storage():
+    # A callable keeps the storage (and its machine-specific path) out of the migrations.
+    return private_storage
 
-    return f"identity/{uuid.uuid4().hex}"
+
+def identity_upload_to(instance, filename):
+    # The original file name is never kept: it may hold personal data or a path. Only a known
+    # extension (set by the upload service from the sniffed content) survives.
+    ext = os.path.splitext(filename)[1].lower().lstrip(".")
+    suffix = f".{ext}" if ext in IDENTITY_FILE_EXTENSIONS else ""
+    return f"identity/{uuid.uuid4().hex}{suffix}"
 
 
 class IdentityDocument(models.Model):
@@ -38,8 +63,8 @@ class IdentityDocument(models.Model):
         verbose_name="élu",
     )
     kind = models.CharField("pièce", max_length=10, choices=Kind.choices)
-    front = models.FileField("recto", storage=private_storage, upload_to=identity_upload_to, blank=True)
-    back = models.FileField("verso", storage=private_storage, upload_to=identity_upload_to, blank=True)
+    front = models.FileField("recto", storage=get_private_storage, upload_to=identity_upload_to, blank=True)
+    back = models.FileField("verso", storage=get_private_storage, upload_to=identity_upload_to, blank=True)
     # What the élu confirms reading on the document.
     birth_name = models.CharField("nom de naissance", max_length=150)
     usage_name = models.CharField("nom d'usage ou marital", max_length=150, blank=True)
@@ -67,6 +92,50 @@ class IdentityDocument(models.Model):
         verbose_name_plural = "pièces d'identité"
         ordering = ["-uploaded_at"]
         permissions = [("view_identity_files", "Peut consulter les fichiers des pièces d'identité")]
+        indexes = [models.Index(fields=["status", "reviewed_at"])]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.first_names} {self.birth_name}"
+
+    @property
+    def files(self):
+        """The stored files, by side ("recto"/"verso"), skipping empty ones."""
+        return {side: f for side, f in (("recto", self.front), ("verso", self.back)) if f}
+
+    def delete_files(self):
+        """Remove the stored files (not the row): what the élu confirmed stays as the trace of the review."""
+        for field in (self.front, self.back):
+            if field:
+                field.storage.delete(field.name)
+        self.front = ""
+        self.back = ""
+
+
+class IdentityDocumentAccess(models.Model):
+    """Who opened which identity file, and when. Holds no personal data beyond the two references."""
+
+    document = models.ForeignKey(
+        IdentityDocument, on_delete=models.CASCADE, related_name="accesses", verbose_name="pièce d'identité"
+    )
+    viewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="consultée par"
+    )
+    viewed_at = models.DateTimeField("consultée le", auto_now_add=True)
+    side = models.CharField("face", max_length=5, choices=[("recto", "Recto"), ("verso", "Verso")])
+
+    class Meta:
+        verbose_name = "consultation d'une pièce d'identité"
+        verbose_name_plural = "consultations des pièces d'identité"
+        ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"{self.viewed_by} — {self.side} — {self.viewed_at:%d/%m/%Y %H:%M}"
+
+
+@receiver(post_delete, sender=IdentityDocument)
+def _delete_identity_files(sender, instance, **kwargs):
+    # Deleting an élu (cascade) must not leave copies of their identity card on disk; wait for the
+    # commit so that a rolled-back deletion keeps its files.
+    names = [f.name for f in (instance.front, instance.back) if f]
+    if names:
+        transaction.on_commit(lambda: [private_storage.delete(name) for name in names])
