@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Collectivite, IdentityDocument, Mandate, User
 from accounts.models.user import IdentityMethod
 from enrolment.models import Dossier, DossierLog, DossierState
+from tests.files import pdf_bytes, png_bytes
 from trainings.models import Invitation, Modality, Organiser, Session, Theme, Training
 
 TEST_PASSWORD = "Motdepasse-Solide-2026!"
@@ -146,13 +147,40 @@ class DossierFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(SessionFactory)
     state = DossierState.DRAFT
 
+    # What the AMIL needs, as create_draft pre-fills it: a factory dossier can be sent as is.
+    contact_email = factory.LazyAttribute(lambda o: o.user.email)
+    phone_mobile = "06 12 34 56 78"
+    street_address = "12 rue Nationale"
+    postal_code = "37000"
+    city = "Tours"
+    mandate_label = "Maire — Commune de Tours"
+
     class Params:
+        awaiting_identity = factory.Trait(state=DossierState.AWAITING_IDENTITY)
         submitted = factory.Trait(state=DossierState.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now))
+        waitlisted = factory.Trait(
+            state=DossierState.WAITLISTED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            waitlisted_at=factory.LazyFunction(timezone.now),
+        )
+        offered = factory.Trait(
+            state=DossierState.WAITLISTED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            waitlisted_at=factory.LazyFunction(timezone.now),
+            offer_expires_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=48)),
+        )
         accepted = factory.Trait(
             state=DossierState.ACCEPTED,
             submitted_at=factory.LazyFunction(timezone.now),
             decided_at=factory.LazyFunction(timezone.now),
         )
+        refused = factory.Trait(
+            state=DossierState.REFUSED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            decided_at=factory.LazyFunction(timezone.now),
+            refusal_reason="Session réservée aux communes adhérentes.",
+        )
+        cancelled = factory.Trait(state=DossierState.CANCELLED)
 
 
 class DossierLogFactory(factory.django.DjangoModelFactory):
@@ -174,3 +202,17 @@ class IdentityDocumentFactory(factory.django.DjangoModelFactory):
     birth_date = datetime.date(1970, 5, 17)
     birth_place = "Tours"
     nationality = "Française"
+
+    class Params:
+        with_files = factory.Trait(
+            front=factory.django.FileField(filename="piece.png", data=png_bytes()),
+            back=factory.django.FileField(filename="piece.pdf", data=pdf_bytes()),
+        )
+        accepted = factory.Trait(
+            status=IdentityDocument.Status.ACCEPTED, reviewed_at=factory.LazyFunction(timezone.now)
+        )
+        rejected = factory.Trait(
+            status=IdentityDocument.Status.REJECTED,
+            reviewed_at=factory.LazyFunction(timezone.now),
+            rejection_reason="La photo est floue.",
+        )

@@ -1,0 +1,88 @@
+"""Seats of a session, counted only while the session row is locked.
+
+Lock discipline (every service follows it, so two transactions never wait for each other in a cycle):
+Session row → Dossier rows (ordered by pk) → IdentityDocument row. On PostgreSQL each lock waits at most
+ENROLMENT_LOCK_TIMEOUT_MS; then the service raises `Busy` and the élu is asked to retry.
+
+A seat is held by a dossier in SEAT_HOLDING_STATES, and reserved by a waiting-list dossier whose seat offer
+has not expired yet: a new request never takes a seat that was offered to someone else.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import Count, Q
+
+from trainings.models import Session
+
+from .exceptions import Busy
+from .models import SEAT_HOLDING_STATES, Dossier, DossierState
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL SQLSTATE for lock_timeout
+
+
+def _is_lock_timeout(error):
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == LOCK_NOT_AVAILABLE or getattr(cause, "pgcode", None) == (
+        LOCK_NOT_AVAILABLE
+    )
+
+
+@contextmanager
+def locking_transaction():
+    """`transaction.atomic` with a short lock timeout; a lock not obtained in time becomes `Busy`."""
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT set_config('lock_timeout', %s, true)", [f"{settings.ENROLMENT_LOCK_TIMEOUT_MS}ms"]
+                    )
+            yield
+    except OperationalError as error:
+        if _is_lock_timeout(error):
+            raise Busy() from error
+        raise
+
+
+def lock_session(session_pk):
+    """Lock and return the session row. Call inside `locking_transaction()`, before locking any dossier."""
+    return Session.objects.select_for_update().get(pk=session_pk)
+
+
+@dataclass(frozen=True)
+class Availability:
+    seats: int
+    taken: int  # held by sent, accepted, attended or absent dossiers
+    offered: int  # reserved by a waiting-list offer still running
+    waiting: int  # on the waiting list without an offer
+
+    @property
+    def free(self):
+        return max(0, self.seats - self.taken - self.offered)
+
+    @property
+    def is_full(self):
+        return self.free == 0
+
+
+def availability(session, now):
+    """Count the seats of `session` in one query. Exact only while the session row is locked."""
+    waitlisted = Q(state=DossierState.WAITLISTED)
+    counts = Dossier.objects.filter(session_id=session.pk).aggregate(
+        taken=Count("pk", filter=Q(state__in=SEAT_HOLDING_STATES)),
+        offered=Count("pk", filter=waitlisted & Q(offer_expires_at__gt=now)),
+        waiting=Count("pk", filter=waitlisted & Q(offer_expires_at__isnull=True)),
+    )
+    return Availability(seats=session.seats, **counts)
+
+
+def next_on_waiting_list(session, limit):
+    """The first `limit` waiting-list dossiers without an offer, in the order they joined, locked."""
+    return list(
+        Dossier.objects.select_for_update()
+        .filter(session_id=session.pk, state=DossierState.WAITLISTED, offer_expires_at__isnull=True)
+        .order_by("waitlisted_at", "pk")[:limit]
+    )
