@@ -7,4 +7,12 @@ app_name = "enrolment"
 urlpatterns = [
     path("", views.my_dossiers, name="list"),
     path("session/<int:session_pk>/nouveau/", views.start, name="start"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/identite/", views.identity, name="identity"),
+    path("<int:pk>/verifier/", views.review, name="review"),
+    path("<int:pk>/envoyer/", views.send, name="send"),
+    path("<int:pk>/envoye/", views.sent, name="sent"),
+    path("<int:pk>/annuler/", views.cancel, name="cancel"),
+    path("<int:pk>/confirmer-ma-place/", views.confirm_offer, name="confirm_offer"),
+    path("pieces-identite/<int:pk>/<str:side>/", views.identity_file, name="identity_file"),
 ]

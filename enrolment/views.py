@@ -1,16 +1,259 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+"""Step 3 of the journey, "S'inscrire": thin views over `enrolment.services`."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import IdentityDocument, IdentityDocumentAccess
+from accounts.models.identity import IDENTITY_FILE_EXTENSIONS
+from trainings import deadlines
 from trainings.models import Session
+
+from . import rules, seats, services
+from .exceptions import EnrolmentError
+from .forms import CancelForm, DossierInformationForm, IdentityDocumentForm
+from .models import Dossier, DossierLog, DossierState
+
+SENT_STATES = (DossierState.SUBMITTED, DossierState.WAITLISTED)
+
+
+def _own_dossier(request, pk):
+    """The signed-in élu's dossier, or 404: another élu's dossier does not exist for them."""
+    return get_object_or_404(
+        Dossier.objects.select_related("session__training__organiser", "mandate__collectivite"),
+        pk=pk,
+        user=request.user,
+    )
+
+
+def _identity_status(user):
+    """What the dossier pages say about the élu's identity: verified, waiting for staff, or to do."""
+    if user.identity_verified:
+        return {"verified": True, "pending": None, "rejected": None}
+    documents = list(user.identity_documents.order_by("-uploaded_at")[:1])
+    latest = documents[0] if documents else None
+    return {
+        "verified": False,
+        "pending": latest if latest and latest.status == IdentityDocument.Status.PENDING else None,
+        "rejected": latest if latest and latest.status == IdentityDocument.Status.REJECTED else None,
+    }
+
+
+def _dossier_context(request, dossier, **extra):
+    session = dossier.session
+    training = session.training
+    return {
+        "step": 3,
+        "dossier": dossier,
+        "session": session,
+        "training": training,
+        "dife_balance": request.user.dife_balance,
+        "dife_balance_date": request.user.dife_balance_date,
+        "remaining_cost": rules.remaining_cost(training.price, request.user.dife_balance),
+        "identity": _identity_status(request.user),
+        "recommended_upload_day": deadlines.recommended_upload_day(session.first_day),
+        "registration_open": deadlines.is_registration_open(session.first_day),
+        "can_cancel": rules.elu_can_cancel(dossier),
+        "has_pending_offer": dossier.has_pending_offer(timezone.now()),
+        **extra,
+    }
 
 
 @login_required
 def my_dossiers(request):
-    dossiers = request.user.dossiers.select_related("session__training")
-    return render(request, "enrolment/list.html", {"dossiers": dossiers, "step": 3})
+    dossiers = (
+        request.user.dossiers.select_related("session__training")
+        .prefetch_related(Prefetch("logs", queryset=DossierLog.objects.order_by("at", "pk")))
+        .order_by("-created_at")
+    )
+    now = timezone.now()
+    rows = [
+        {
+            "dossier": dossier,
+            "can_cancel": rules.elu_can_cancel(dossier, now),
+            "has_pending_offer": dossier.has_pending_offer(now),
+        }
+        for dossier in dossiers
+    ]
+    return render(request, "enrolment/list.html", {"rows": rows, "step": 3})
 
 
 @login_required
 def start(request, session_pk):
-    session = get_object_or_404(Session.objects.select_related("training"), pk=session_pk)
-    return render(request, "enrolment/start.html", {"session": session, "step": 3})
+    """ "Créer mon dossier d'inscription": shows the session, creates (or resumes) the élu's dossier."""
+    session = get_object_or_404(
+        Session.objects.select_related("training__organiser"), pk=session_pk, training__is_published=True
+    )
+    existing = services.active_dossier(request.user, session)
+    if existing:
+        if request.method == "POST":
+            messages.info(request, "Vous avez déjà un dossier pour cette session : vous pouvez le reprendre.")
+        return redirect("enrolment:detail", existing.pk)
+    if request.method == "POST":
+        try:
+            dossier, _ = services.create_draft(request.user, session)
+        except EnrolmentError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect("enrolment:detail", dossier.pk)
+    context = {
+        "step": 3,
+        "session": session,
+        "training": session.training,
+        "registration_open": session.status == Session.Status.OPEN
+        and deadlines.is_registration_open(session.first_day),
+        "is_full": seats.availability(session, timezone.now()).is_full,
+        "remaining_cost": rules.remaining_cost(session.training.price, request.user.dife_balance),
+        "dife_balance": request.user.dife_balance,
+    }
+    return render(request, "enrolment/start.html", context)
+
+
+@login_required
+def detail(request, pk):
+    """The dossier: editable information while it is a draft, its state and timeline afterwards."""
+    dossier = _own_dossier(request, pk)
+    form = None
+    if dossier.is_editable:
+        if request.method == "POST":
+            form = DossierInformationForm(request.POST, instance=dossier, user=request.user)
+            if form.is_valid():
+                try:
+                    services.update_information(dossier, by=request.user, data=form.cleaned_data)
+                except EnrolmentError as error:
+                    messages.error(request, str(error))
+                    return redirect("enrolment:detail", dossier.pk)
+                return redirect("enrolment:review", dossier.pk)
+        else:
+            form = DossierInformationForm(instance=dossier, user=request.user)
+    logs = dossier.logs.order_by("at", "pk")
+    return render(request, "enrolment/detail.html", _dossier_context(request, dossier, form=form, logs=logs))
+
+
+@login_required
+def identity(request, pk):
+    """Path without FranceConnect: upload the identity document and confirm what it says."""
+    dossier = _own_dossier(request, pk)
+    status = _identity_status(request.user)
+    if not dossier.is_editable or status["verified"] or status["pending"]:
+        return redirect("enrolment:detail", dossier.pk)
+    if request.method == "POST":
+        form = IdentityDocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.upload_identity_document(
+                    dossier,
+                    by=request.user,
+                    kind=form.cleaned_data["kind"],
+                    identity=form.identity,
+                    front=form.cleaned_data["front"],
+                    back=form.cleaned_data["back"],
+                )
+            except EnrolmentError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    "Votre pièce d'identité est envoyée. L'équipe la vérifie et vous écrit : vous pourrez "
+                    "alors envoyer votre dossier.",
+                )
+            return redirect("enrolment:detail", dossier.pk)
+    else:
+        user = request.user
+        form = IdentityDocumentForm(
+            initial={name: getattr(user, name) for name in IdentityDocumentForm.IDENTITY_FIELDS if getattr(user, name)}
+        )
+    return render(request, "enrolment/identity.html", _dossier_context(request, dossier, form=form))
+
+
+@login_required
+def review(request, pk):
+    """ "Vérifiez votre dossier": everything that will be sent, then "Envoyer mon dossier"."""
+    dossier = _own_dossier(request, pk)
+    if dossier.state in SENT_STATES:
+        return redirect("enrolment:sent", dossier.pk)
+    if not dossier.is_editable:
+        return redirect("enrolment:detail", dossier.pk)
+    context = _dossier_context(request, dossier, missing=rules.missing_information(dossier))
+    return render(request, "enrolment/review.html", context)
+
+
+@login_required
+@require_POST
+def send(request, pk):
+    dossier = _own_dossier(request, pk)
+    try:
+        dossier = services.submit(dossier, by=request.user)
+    except EnrolmentError as error:
+        messages.error(request, str(error))
+        return redirect("enrolment:review", dossier.pk)
+    return redirect("enrolment:sent", dossier.pk)
+
+
+@login_required
+def sent(request, pk):
+    """The confirmation: "Votre demande d'inscription est envoyée. Attendez la réponse de l'AMIL."."""
+    dossier = _own_dossier(request, pk)
+    if dossier.state not in SENT_STATES:
+        return redirect("enrolment:detail", dossier.pk)
+    return render(request, "enrolment/sent.html", _dossier_context(request, dossier))
+
+
+@login_required
+def cancel(request, pk):
+    """ "Annuler ma demande", after a confirmation page."""
+    dossier = _own_dossier(request, pk)
+    if not rules.elu_can_cancel(dossier):
+        messages.error(request, "Cette demande ne peut plus être annulée en ligne. Contactez l'équipe.")
+        return redirect("enrolment:detail", dossier.pk)
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel(dossier, by=request.user, reason=form.cleaned_data["reason"])
+        except EnrolmentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Votre demande est annulée.")
+        return redirect("enrolment:list")
+    return render(request, "enrolment/cancel.html", _dossier_context(request, dossier, form=form))
+
+
+@login_required
+@require_POST
+def confirm_offer(request, pk):
+    """The élu takes the seat offered from the waiting list."""
+    dossier = _own_dossier(request, pk)
+    try:
+        services.confirm_offer(dossier, by=request.user)
+    except EnrolmentError as error:
+        messages.error(request, str(error))
+        return redirect("enrolment:detail", dossier.pk)
+    messages.success(request, "Votre place est confirmée.")
+    return redirect("enrolment:sent", dossier.pk)
+
+
+@login_required
+def identity_file(request, pk, side):
+    """Serve one side of an identity document to staff allowed to see it, and record who looked."""
+    if not (request.user.is_staff and request.user.has_perm("accounts.view_identity_files")):
+        raise Http404
+    document = get_object_or_404(IdentityDocument, pk=pk)
+    stored = document.files.get(side)
+    if stored is None or not stored.storage.exists(stored.name):
+        raise Http404
+    IdentityDocumentAccess.objects.create(document=document, viewed_by=request.user, side=side)
+    extension = stored.name.rsplit(".", 1)[-1] if "." in stored.name else ""
+    content_type = IDENTITY_FILE_EXTENSIONS.get(extension, "application/octet-stream")
+    response = FileResponse(
+        stored.storage.open(stored.name, "rb"),
+        content_type=content_type,
+        as_attachment=False,
+        filename=f"piece-{document.pk}-{side}.{extension or 'bin'}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,28 @@
+from django import template
+from django.conf import settings
+
+from trainings import deadlines
+
+register = template.Library()
+
+
+@register.inclusion_tag("enrolment/includes/deadline.html")
+def deadline_notice(session, compact=False):
+    """How many days are left to send a request for `session` (the rule lives in trainings.deadlines)."""
+    first_day = session.first_day
+    return {
+        "last_day": deadlines.last_registration_day(first_day),
+        "days_left": deadlines.days_left(first_day),
+        "compact": compact,
+        "registration_min_days": settings.REGISTRATION_MIN_DAYS,
+    }
+
+
+@register.filter
+def euros(value):
+    """150 → "150,00 €" (French separators)."""
+    if value is None:
+        return ""
+    from django.template.defaultfilters import floatformat
+
+    return f"{floatformat(value, '2g')}\u00a0€"

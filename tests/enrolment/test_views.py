@@ -1,0 +1,453 @@
+import datetime
+from decimal import Decimal
+from html import unescape
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import IdentityDocument, IdentityDocumentAccess
+from enrolment import services
+from enrolment.models import Dossier, DossierLog, DossierState
+from tests.enrolment.conftest import paris
+from tests.factories import DossierFactory, IdentityDocumentFactory, SessionFactory, UserFactory
+from tests.files import pdf_bytes, png_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def html(response):
+    """The page as the élu reads it (Django escapes apostrophes as &#x27;)."""
+    return unescape(response.content.decode())
+
+
+def stored_files(settings):
+    root = settings.PRIVATE_MEDIA_ROOT
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+# --- start ----------------------------------------------------------------------------------------------------
+
+
+def test_anonymous_elu_is_sent_to_sign_in_and_back_to_the_session(client, session):
+    url = reverse("enrolment:start", args=[session.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={url}"
+
+
+def test_start_shows_the_session_and_creates_a_draft_then_resumes_it(client, elu, session):
+    client.force_login(elu)
+    url = reverse("enrolment:start", args=[session.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["step"] == 3
+    assert session.training.title in html(page) and "Créer mon dossier" in html(page)
+    assert "Il reste 19 jours" in html(page)
+
+    response = client.post(url)
+    dossier = Dossier.objects.get()
+    assert response.url == reverse("enrolment:detail", args=[dossier.pk])
+    # Clicking again (GET from the catalogue or POST) resumes the same dossier.
+    assert client.get(url).url == reverse("enrolment:detail", args=[dossier.pk])
+    assert client.post(url).url == reverse("enrolment:detail", args=[dossier.pk])
+    assert Dossier.objects.count() == 1
+
+
+def test_start_on_a_full_session_announces_the_waiting_list(client, elu):
+    session = SessionFactory(seats=1)
+    DossierFactory(session=session, submitted=True)
+    client.force_login(elu)
+    assert "Complet." in html(client.get(reverse("enrolment:start", args=[session.pk])))
+
+
+def test_start_after_the_deadline_offers_no_button(client, elu):
+    session = SessionFactory(days_ahead=5)
+    client.force_login(elu)
+    page = html(client.get(reverse("enrolment:start", args=[session.pk])))
+    assert "Les inscriptions à cette session sont closes" in page and "Créer mon dossier</button>" not in page
+    client.post(reverse("enrolment:start", args=[session.pk]))
+    assert not Dossier.objects.exists()
+
+
+# --- the dossier page -----------------------------------------------------------------------------------------
+
+
+def test_dossier_page_shows_price_balance_remaining_cost_days_left_and_mcf_link(client, elu):
+    session = SessionFactory(days_ahead=30, moncompteformation_url="https://www.moncompteformation.gouv.fr/s/1")
+    session.training.price = Decimal("900")
+    session.training.save()
+    elu.dife_balance = Decimal("700")
+    elu.save()
+    dossier, _ = services.create_draft(elu, session)
+    client.force_login(elu)
+    response = client.get(reverse("enrolment:detail", args=[dossier.pk]))
+    page = html(response)
+    assert response.context["step"] == 3
+    assert "900,00\u00a0€" in page and "700,00\u00a0€" in page
+    assert "Reste à charge" in page and "200,00\u00a0€" in page
+    assert "Il reste 19 jours" in page
+    assert "Retrouver cette session sur Mon Compte Formation" in page
+    assert elu.email in page  # pre-filled contact
+    assert "Identité vérifiée par FranceConnect" in page
+
+
+def test_no_remaining_cost_when_the_balance_covers_the_price(client, elu, session):
+    elu.dife_balance = Decimal("700")
+    elu.save()
+    dossier, _ = services.create_draft(elu, session)
+    client.force_login(elu)
+    assert "Reste à charge" not in html(client.get(reverse("enrolment:detail", args=[dossier.pk])))
+
+
+def test_form_errors_are_summarised_and_what_was_typed_is_kept(client, elu, session):
+    dossier, _ = services.create_draft(elu, session)
+    client.force_login(elu)
+    response = client.post(
+        reverse("enrolment:detail", args=[dossier.pk]),
+        {
+            "contact_email": "pas-une-adresse",
+            "phone_mobile": "12",
+            "street_address": "5 place du Marché",
+            "postal_code": "370",
+            "city": "Amboise",
+            "mandate": elu.mandates.get().pk,
+        },
+    )
+    page = html(response)
+    assert response.status_code == 200
+    assert 'id="resume-erreurs"' in page and 'href="#id_phone_mobile"' in page and 'href="#id_postal_code"' in page
+    assert "Ce numéro de téléphone n'est pas valide" in page
+    assert 'value="5 place du Marché"' in page and 'aria-invalid="true"' in page
+    dossier.refresh_from_db()
+    assert dossier.street_address != "5 place du Marché"
+
+
+def test_saving_the_form_leads_to_the_review_then_sending(client, elu, session, mailoutbox, committed):
+    dossier, _ = services.create_draft(elu, session)
+    client.force_login(elu)
+    response = client.post(
+        reverse("enrolment:detail", args=[dossier.pk]),
+        {
+            "contact_email": "marie@example.fr",
+            "phone_mobile": "0612345678",
+            "phone_landline": "",
+            "street_address": "5 place du Marché",
+            "postal_code": "37400",
+            "city": "Amboise",
+            "mandate": elu.mandates.get().pk,
+            "nationality": "Française",
+        },
+    )
+    assert response.url == reverse("enrolment:review", args=[dossier.pk])
+    review = html(client.get(response.url))
+    assert "Vérifiez votre dossier" in review and "06 12 34 56 78" in review and "Envoyer mon dossier" in review
+
+    with committed():
+        response = client.post(reverse("enrolment:send", args=[dossier.pk]))
+    assert response.url == reverse("enrolment:sent", args=[dossier.pk])
+    confirmation = html(client.get(response.url))
+    assert "Votre demande d'inscription est envoyée. Attendez la réponse de l'AMIL." in confirmation
+    assert Dossier.objects.get().state == DossierState.SUBMITTED
+    assert len(mailoutbox) == 1
+
+
+def test_double_clicked_send_gives_one_dossier_and_one_log_row(client, elu, session):
+    dossier = DossierFactory(user=elu, session=session)
+    client.force_login(elu)
+    url = reverse("enrolment:send", args=[dossier.pk])
+    first, second = client.post(url), client.post(url)
+    assert first.url == second.url == reverse("enrolment:sent", args=[dossier.pk])
+    assert Dossier.objects.count() == 1
+    assert DossierLog.objects.filter(dossier=dossier, to_state=DossierState.SUBMITTED).count() == 1
+
+
+def test_replaying_the_send_after_the_deadline_is_refused(client, elu):
+    session = SessionFactory(starts_at=paris(2026, 6, 15, 9), ends_at=paris(2026, 6, 15, 17))
+    client.force_login(elu)
+    with time_machine.travel(paris(2026, 6, 4, 23, 58), tick=False):
+        dossier = DossierFactory(user=elu, session=session)
+        review = html(client.get(reverse("enrolment:review", args=[dossier.pk])))
+        assert "Envoyer mon dossier" in review and "C'est le dernier jour" in review
+    with time_machine.travel(paris(2026, 6, 5, 0, 0, 1), tick=False):
+        response = client.post(reverse("enrolment:send", args=[dossier.pk]), follow=True)
+    page = html(response)
+    assert "Les inscriptions à cette session sont closes" in page and "jeudi 4 juin 2026" in page
+    dossier.refresh_from_db()
+    assert dossier.state == DossierState.DRAFT and not dossier.logs.exists()
+
+
+def test_sending_without_a_verified_identity_is_refused(client, unverified_elu, session):
+    dossier = DossierFactory(user=unverified_elu, session=session)
+    client.force_login(unverified_elu)
+    review = html(client.get(reverse("enrolment:review", args=[dossier.pk])))
+    assert "Envoyer mon dossier" not in review and "Envoyer ma pièce d'identité" in review
+    response = client.post(reverse("enrolment:send", args=[dossier.pk]), follow=True)
+    assert "Votre identité doit être vérifiée" in html(response)
+    assert Dossier.objects.get().state == DossierState.DRAFT
+
+
+# --- the path without FranceConnect ---------------------------------------------------------------------------
+
+
+def identity_post(**overrides):
+    data = {
+        "kind": "cni",
+        "front": upload("recto Marie DUPONT.jpg", png_bytes(), "image/jpeg"),
+        "back": upload("verso.pdf", pdf_bytes(), "application/pdf"),
+        "birth_name": "Dupont",
+        "usage_name": "",
+        "first_names": "Marie",
+        "birth_date": "1968-03-02",
+        "birth_place": "Chinon",
+        "nationality": "Française",
+        "certify": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_identity_page_gives_the_recommended_upload_date(client, unverified_elu):
+    session = SessionFactory(starts_at=paris(2026, 6, 15, 9), ends_at=paris(2026, 6, 15, 17))
+    with time_machine.travel(paris(2026, 5, 11), tick=False):
+        dossier = DossierFactory(user=unverified_elu, session=session)
+        client.force_login(unverified_elu)
+        page = html(client.get(reverse("enrolment:identity", args=[dossier.pk])))
+    # Last day Thursday 4 June, minus 3 working days: Monday 1 June.
+    assert "au plus tard le lundi 1 juin 2026" in page
+    assert 'accept=".jpg,.jpeg,.png,.pdf' in page
+
+
+def test_uploading_the_identity_document_puts_the_dossier_on_hold(client, unverified_elu, session, settings):
+    dossier = DossierFactory(user=unverified_elu, session=session)
+    client.force_login(unverified_elu)
+    response = client.post(reverse("enrolment:identity", args=[dossier.pk]), identity_post(), follow=True)
+    assert "Votre pièce d'identité est envoyée" in html(response)
+    assert "En attente de vérification d'identité" in html(response)
+    document = IdentityDocument.objects.get()
+    assert document.front.name.endswith(".png")  # named from the content, not "recto Marie DUPONT.jpg"
+    assert document.back.name.endswith(".pdf")
+    assert all("DUPONT" not in p.name and "recto" not in p.name for p in stored_files(settings))
+    assert len(stored_files(settings)) == 2
+    assert not str(settings.PRIVATE_MEDIA_ROOT).startswith(str(settings.MEDIA_ROOT))
+
+
+def test_a_file_renamed_pdf_that_is_not_a_pdf_is_refused_and_nothing_is_stored(
+    client, unverified_elu, session, settings
+):
+    dossier = DossierFactory(user=unverified_elu, session=session)
+    client.force_login(unverified_elu)
+    fake = upload("carte.pdf", b"MZ\x90\x00 this is an executable, not a PDF" * 20, "application/pdf")
+    response = client.post(reverse("enrolment:identity", args=[dossier.pk]), identity_post(back=fake))
+    page = html(response)
+    assert response.status_code == 200
+    assert "ni une photo (JPEG ou PNG) ni un PDF" in page and 'href="#id_back"' in page
+    assert 'value="Dupont"' in page  # what was typed is kept
+    assert not IdentityDocument.objects.exists() and stored_files(settings) == []
+    dossier.refresh_from_db()
+    assert dossier.state == DossierState.DRAFT
+
+
+def test_an_oversized_file_is_refused_and_nothing_is_stored(client, unverified_elu, session, settings):
+    settings.IDENTITY_DOCUMENT_MAX_BYTES = 1024
+    dossier = DossierFactory(user=unverified_elu, session=session)
+    client.force_login(unverified_elu)
+    big = upload("scan.pdf", pdf_bytes(padding=5000), "application/pdf")
+    response = client.post(reverse("enrolment:identity", args=[dossier.pk]), identity_post(front=big))
+    assert "Ce fichier est trop lourd" in html(response)
+    assert not IdentityDocument.objects.exists() and stored_files(settings) == []
+
+
+def test_a_cni_needs_both_sides_a_passport_one_page(client, unverified_elu, session):
+    dossier = DossierFactory(user=unverified_elu, session=session)
+    client.force_login(unverified_elu)
+    url = reverse("enrolment:identity", args=[dossier.pk])
+    response = client.post(url, identity_post(back=""))
+    assert "envoyez aussi le verso" in html(response)
+    response = client.post(url, identity_post(kind="passport", back=""))
+    assert response.status_code == 302
+    assert IdentityDocument.objects.get().kind == "passport" and not IdentityDocument.objects.get().back
+
+
+def test_the_whole_path_without_franceconnect(client, unverified_elu, session, staff, mailoutbox, committed):
+    client.force_login(unverified_elu)
+    client.post(reverse("enrolment:start", args=[session.pk]))
+    dossier = Dossier.objects.get()
+    client.post(
+        reverse("enrolment:detail", args=[dossier.pk]),
+        {
+            "contact_email": unverified_elu.email,
+            "phone_mobile": "06 11 22 33 44",
+            "street_address": "1 rue Royale",
+            "postal_code": "37000",
+            "city": "Tours",
+            "mandate": unverified_elu.mandates.get().pk,
+        },
+    )
+    client.post(reverse("enrolment:identity", args=[dossier.pk]), identity_post())
+    with committed():
+        services.review_identity_document(IdentityDocument.objects.get(), by=staff, accepted=True)
+    assert "vous pouvez poursuivre votre inscription" in mailoutbox[-1].subject
+    with committed():
+        response = client.post(reverse("enrolment:send", args=[dossier.pk]))
+    assert response.url == reverse("enrolment:sent", args=[dossier.pk])
+    with committed():
+        services.accept(Dossier.objects.get(), by=staff)
+    page = html(client.get(reverse("enrolment:list")))
+    for label in ("Dossier créé", "Pièce d'identité envoyée", "Identité vérifiée", "Demande envoyée", "Validée"):
+        assert label in page
+
+
+# --- other élus' dossiers and documents -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("enrolment:detail", "get"),
+        ("enrolment:detail", "post"),
+        ("enrolment:identity", "get"),
+        ("enrolment:review", "get"),
+        ("enrolment:send", "post"),
+        ("enrolment:sent", "get"),
+        ("enrolment:cancel", "get"),
+        ("enrolment:cancel", "post"),
+        ("enrolment:confirm_offer", "post"),
+    ],
+)
+def test_another_elus_dossier_is_not_found(client, elu, session, name, method):
+    other = DossierFactory(session=session)
+    client.force_login(elu)
+    response = getattr(client, method)(reverse(name, args=[other.pk]))
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.state == DossierState.DRAFT
+
+
+@pytest.fixture
+def document(db):
+    return IdentityDocumentFactory(with_files=True)
+
+
+def file_url(document, side="recto"):
+    return reverse("enrolment:identity_file", args=[document.pk, side])
+
+
+def test_identity_files_are_served_to_allowed_staff_and_the_access_is_logged(client, document):
+    from django.contrib.auth.models import Permission
+
+    reviewer = UserFactory(staff=True)
+    reviewer.user_permissions.add(Permission.objects.get(codename="view_identity_files"))
+    client.force_login(reviewer)
+    response = client.get(file_url(document))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == png_bytes()
+    assert response["Cache-Control"] == "private, no-store"
+    assert client.get(file_url(document, "verso"))["Content-Type"] == "application/pdf"
+    access = IdentityDocumentAccess.objects.order_by("pk").first()
+    assert (access.viewed_by, access.side, access.document) == (reviewer, "recto", document)
+    assert IdentityDocumentAccess.objects.count() == 2
+
+
+@pytest.mark.parametrize("who", ["owner", "other_elu", "staff_without_permission"])
+def test_identity_files_are_hidden_from_everyone_else(client, document, who):
+    user = {
+        "owner": lambda: document.user,
+        "other_elu": lambda: UserFactory(),
+        "staff_without_permission": lambda: UserFactory(staff=True),
+    }[who]()
+    client.force_login(user)
+    assert client.get(file_url(document)).status_code == 404
+    assert not IdentityDocumentAccess.objects.exists()
+
+
+def test_identity_files_ask_anonymous_users_to_sign_in(client, document):
+    assert client.get(file_url(document)).status_code == 302
+
+
+def test_purged_identity_files_are_gone(client, document):
+    admin = UserFactory(superuser=True)
+    document.delete_files()
+    document.files_deleted_at = timezone.now()
+    document.save()
+    client.force_login(admin)
+    assert client.get(file_url(document)).status_code == 404
+
+
+# --- Mes dossiers -----------------------------------------------------------------------------------------------
+
+
+def test_my_dossiers_lists_states_timelines_and_days_left(client, elu, staff):
+    session = SessionFactory(days_ahead=30)
+    dossier = DossierFactory(user=elu, session=session)
+    services.submit(dossier, by=elu)
+    services.refuse(dossier, by=staff, reason="Formation réservée aux maires.")
+    DossierFactory(session=session)  # someone else's
+    client.force_login(elu)
+    response = client.get(reverse("enrolment:list"))
+    page = html(response)
+    assert response.context["step"] == 3
+    assert "Refusée" in page and "Formation réservée aux maires." in page
+    assert "Demande envoyée" in page and "19 jours restants" in page
+    assert len(response.context["rows"]) == 1
+
+
+def test_my_dossiers_query_count_does_not_grow_with_the_dossiers(client, elu, django_assert_max_num_queries):
+    def add_dossier():
+        dossier = DossierFactory(user=elu, session=SessionFactory())
+        services.submit(dossier, by=elu)
+
+    add_dossier()
+    client.force_login(elu)
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("enrolment:list"))
+    for _ in range(6):
+        add_dossier()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("enrolment:list"))
+    assert len(response.context["rows"]) == 7
+
+
+def test_dossier_page_query_count_is_bounded(client, elu, session, django_assert_max_num_queries):
+    dossier = DossierFactory(user=elu, session=session)
+    for _ in range(5):
+        DossierLog.objects.create(dossier=dossier, to_state=DossierState.DRAFT, event="created")
+    client.force_login(elu)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("enrolment:detail", args=[dossier.pk]))
+
+
+def test_cancel_asks_for_confirmation_then_cancels(client, elu, session):
+    dossier = DossierFactory(user=elu, session=session, submitted=True)
+    client.force_login(elu)
+    assert "Annuler ma demande" in html(client.get(reverse("enrolment:list")))
+    page = html(client.get(reverse("enrolment:cancel", args=[dossier.pk])))
+    assert "Voulez-vous vraiment annuler" in page and "Votre place sera proposée" in page
+    dossier.refresh_from_db()
+    assert dossier.state == DossierState.SUBMITTED  # the GET changed nothing
+    response = client.post(reverse("enrolment:cancel", args=[dossier.pk]), {"reason": "Empêchement"}, follow=True)
+    assert "Votre demande est annulée." in html(response)
+    dossier.refresh_from_db()
+    assert dossier.state == DossierState.CANCELLED and dossier.cancel_reason == "Empêchement"
+
+
+def test_no_cancel_button_once_the_session_has_started(client, elu):
+    session = SessionFactory(days_ahead=30)
+    dossier = DossierFactory(user=elu, session=session, accepted=True)
+    client.force_login(elu)
+    with time_machine.travel(session.starts_at + datetime.timedelta(hours=1)):
+        assert "Annuler ma demande" not in html(client.get(reverse("enrolment:list")))
+        client.post(reverse("enrolment:cancel", args=[dossier.pk]))
+    dossier.refresh_from_db()
+    assert dossier.state == DossierState.ACCEPTED
+
+
+def test_the_elu_confirms_a_seat_offered_from_the_waiting_list(client, elu):
+    session = SessionFactory(seats=1)
+    dossier = DossierFactory(user=elu, session=session, offered=True)
+    client.force_login(elu)
+    assert "Je confirme ma place" in html(client.get(reverse("enrolment:detail", args=[dossier.pk])))
+    response = client.post(reverse("enrolment:confirm_offer", args=[dossier.pk]), follow=True)
+    assert "Votre place est confirmée." in html(response)
+    dossier.refresh_from_db()
+    assert dossier.state == DossierState.SUBMITTED
