@@ -40,6 +40,7 @@ class DossierAdmin(admin.ModelAdmin):
         "created_by",
         "reminder_sent_at",
     ]
+    raw_id_fields = ["mandate", "invitation"]
     inlines = [DossierLogInline]
     actions = ["accept", "refuse", "cancel", "mark_attended", "mark_absent"]
 

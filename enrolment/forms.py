@@ -2,13 +2,14 @@ import datetime
 
 import phonenumbers
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from accounts.models import IdentityDocument
 
-from .identity_files import ACCEPT_ATTRIBUTE, check_identity_file
+from .identity_files import ACCEPT_ATTRIBUTE, check_identity_file, human_size
 from .models import Dossier
 from .services import EDITABLE_FIELDS
 
@@ -107,8 +108,6 @@ class DossierInformationForm(forms.ModelForm):
 class IdentityFileField(forms.FileField):
     """A file checked by content (see identity_files); the accepted file gets an `extension` attribute."""
 
-    widget = forms.ClearableFileInput
-
     def __init__(self, **kwargs):
         kwargs.setdefault("allow_empty_file", False)
         super().__init__(**kwargs)
@@ -129,10 +128,7 @@ class IdentityDocumentForm(forms.Form):
         widget=forms.RadioSelect,
         initial=IdentityDocument.Kind.CNI,
     )
-    front = IdentityFileField(
-        label="Recto de la carte d'identité, ou page du passeport avec la photo",
-        help_text="Photo, copie ou scan : JPEG, PNG ou PDF, 10 Mo au maximum.",
-    )
+    front = IdentityFileField(label="Recto de la carte d'identité, ou page du passeport avec la photo")
     back = IdentityFileField(
         label="Verso de la carte d'identité",
         required=False,
@@ -155,6 +151,11 @@ class IdentityDocumentForm(forms.Form):
     )
 
     IDENTITY_FIELDS = ["birth_name", "usage_name", "first_names", "birth_date", "birth_place", "nationality"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_size = human_size(settings.IDENTITY_DOCUMENT_MAX_BYTES)
+        self.fields["front"].help_text = f"Photo, copie ou scan : JPEG, PNG ou PDF, {self.max_size} au maximum."
 
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]

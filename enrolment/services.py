@@ -109,7 +109,7 @@ def _ensure_registration_open(session, now):
 
 
 def _format_datetime(value):
-    return formats.date_format(timezone.localtime(value), "l j F Y à H\\hi")
+    return formats.date_format(timezone.localtime(value), "l j F Y à G\\hi")
 
 
 # --- Creating and editing a draft -------------------------------------------------------------------------

@@ -26,3 +26,22 @@ def euros(value):
     from django.template.defaultfilters import floatformat
 
     return f"{floatformat(value, '2g')}\u00a0€"
+
+
+STATE_BADGES = {
+    "draft": "text-bg-info",
+    "awaiting_identity": "text-bg-warning",
+    "submitted": "text-bg-primary",
+    "waitlisted": "text-bg-warning",
+    "accepted": "text-bg-success",
+    "refused": "text-bg-danger",
+    "attended": "text-bg-success",
+    "absent": "text-bg-secondary",
+    "cancelled": "text-bg-secondary",
+}
+
+
+@register.filter
+def state_badge(state):
+    """Bootstrap colour classes (contrast-checked pairs) for a dossier state."""
+    return STATE_BADGES.get(state, "text-bg-secondary")
