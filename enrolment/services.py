@@ -496,11 +496,12 @@ def review_identity_document(document, *, by, accepted, reason=""):
         document.save()
         user = document.user
         if accepted and not user.identity_verified:
+            confirmed = ["birth_name", "usage_name", "first_names", "birth_date", "birth_place", "nationality"]
+            for field in confirmed:
+                setattr(user, field, getattr(document, field))
             user.identity_method = IdentityMethod.DOCUMENT
             user.identity_verified_at = now
-            for field in ("birth_name", "usage_name", "first_names", "birth_date", "birth_place", "nationality"):
-                setattr(user, field, getattr(document, field))
-            user.save()
+            user.save(update_fields=[*confirmed, "identity_method", "identity_verified_at"])
         event = DossierEvent.IDENTITY_ACCEPTED if accepted else DossierEvent.IDENTITY_REJECTED
         for dossier in on_hold:
             dossier.state = DossierState.DRAFT

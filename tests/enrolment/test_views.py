@@ -124,6 +124,8 @@ def test_form_errors_are_summarised_and_what_was_typed_is_kept(client, elu, sess
 
 
 def test_saving_the_form_leads_to_the_review_then_sending(client, elu, session, mailoutbox, committed):
+    session.moncompteformation_url = "https://www.moncompteformation.gouv.fr/espace-prive/html/#/formation/1"
+    session.save()
     dossier, _ = services.create_draft(elu, session)
     client.force_login(elu)
     response = client.post(
@@ -148,6 +150,8 @@ def test_saving_the_form_leads_to_the_review_then_sending(client, elu, session, 
     assert response.url == reverse("enrolment:sent", args=[dossier.pk])
     confirmation = html(client.get(response.url))
     assert "Votre demande d'inscription est envoyée. Attendez la réponse de l'AMIL." in confirmation
+    assert "Retrouver cette session sur Mon Compte Formation" in confirmation and "Il reste 19 jours" in confirmation
+    assert session.moncompteformation_url in mailoutbox[0].body
     assert Dossier.objects.get().state == DossierState.SUBMITTED
     assert len(mailoutbox) == 1
 
