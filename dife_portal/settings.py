@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "trainings",
     "enrolment",
+    "mailing",
 ]
 
 MIDDLEWARE = [
