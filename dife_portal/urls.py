@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from trainings import invitation_views
+
 from . import views
 
 admin.site.site_header = "Portail DIFE — administration"
@@ -17,6 +19,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="legal/privacy.html"),
         name="privacy",
     ),
+    path("invitation/<str:token>/", invitation_views.follow, name="invitation"),
     path("compte/", include("accounts.urls")),
     path("formations/", include("trainings.urls")),
     path("dossiers/", include("enrolment.urls")),

@@ -1,12 +1,14 @@
 """The outbox: queue e-mails inside the caller's transaction, deliver them after commit, retry later."""
 
 import datetime
+import functools
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
+from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -17,25 +19,49 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 
 
-def queue(to, template, context=None, *, subject=None):
-    """Render `<template>.txt` (and `<template>.html` when it exists) and queue the e-mail.
+@functools.cache
+def _text_engine():
+    # Plain-text e-mails must not be HTML-escaped ("l'AMIL", not "l&#x27;AMIL").
+    from django.template import engines
 
-    The first line of the text template is the subject unless `subject` is given. Call it inside the
-    transaction that makes the change: the e-mail exists if and only if the change is committed.
+    return Engine(
+        dirs=[settings.BASE_DIR / "templates"],
+        app_dirs=True,
+        autoescape=False,
+        string_if_invalid=engines["django"].engine.string_if_invalid,
+    )
+
+
+def render_email(template, context=None, *, subject=None):
+    """Render `<template>.txt` (and `<template>.html` when it exists) into subject, text and html.
+
+    The first line of the text template is the subject unless `subject` is given.
     """
-    context = {"association": settings.ASSOCIATION, "site_url": settings.SITE_URL, **(context or {})}
-    text = render_to_string(f"{template}.txt", context).strip()
+    context = {
+        "association": settings.ASSOCIATION,
+        "site_url": settings.SITE_URL,
+        "registration_min_days": settings.REGISTRATION_MIN_DAYS,
+        **(context or {}),
+    }
+    text = _text_engine().get_template(f"{template}.txt").render(Context(context)).strip()
     if subject is None:
         subject, _, text = text.partition("\n")
         subject = subject.strip()
         text = text.strip()
     try:
         html = render_to_string(f"{template}.html", context)
-    except Exception as exc:  # noqa: BLE001 - a missing HTML variant is normal
-        if exc.__class__.__name__ != "TemplateDoesNotExist":
-            raise
+    except TemplateDoesNotExist:
         html = ""
-    email = OutgoingEmail.objects.create(to=to, subject=subject[:255], body_text=text + "\n", body_html=html)
+    return {"subject": subject[:255], "text": text + "\n", "html": html}
+
+
+def queue(to, template, context=None, *, subject=None):
+    """Queue the rendered e-mail. Call it inside the transaction that makes the change: the e-mail
+    exists if and only if the change is committed, and it is delivered after the commit."""
+    rendered = render_email(template, context, subject=subject)
+    email = OutgoingEmail.objects.create(
+        to=to, subject=rendered["subject"], body_text=rendered["text"], body_html=rendered["html"]
+    )
     transaction.on_commit(lambda: deliver([email.pk]))
     return email
 
