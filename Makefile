@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-sqlite test-postgres lint bench clean
+.PHONY: install browser run test test-sqlite test-postgres lint bench clean
 
 $(VENV)/.installed: requirements/base.in requirements/test.in requirements/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,17 @@ $(VENV)/.installed: requirements/base.in requirements/test.in requirements/const
 	touch $@
 
 install: $(VENV)/.installed
+
+# The browser journeys drive Debian's Chromium (Playwright's own browser download cannot work here).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "== installing Debian's chromium for the browser journeys"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "!! chromium is missing and this is not root: the browser journeys will be SKIPPED."; \
+		fi; \
+	fi
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -38,7 +49,7 @@ test-postgres: install
 		if [ -n "$$CI" ]; then exit 1; fi; \
 	fi
 
-test: lint
+test: lint browser
 	@echo "== SQLite"
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres

@@ -6,4 +6,6 @@ def association(request):
     return {
         "association": settings.ASSOCIATION,
         "registration_min_days": settings.REGISTRATION_MIN_DAYS,
+        # The invitation link this visitor followed (kept in the session, no query).
+        "current_invitation": request.session.get("invitation") if hasattr(request, "session") else None,
     }

@@ -1,6 +1,7 @@
 """Portail DIFE settings: every deployment knob comes from the environment (12-factor)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "trainings",
     "enrolment",
+    "mailing",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "dife_portal.middleware.DatabaseUnavailableMiddleware",
     # AxesMiddleware must be last: it turns lockouts into the French lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -77,7 +80,7 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One shared cache (Redis) when several app servers run: CACHE_URL=redis://127.0.0.1:6379/0.
@@ -197,6 +200,60 @@ if env.bool("HTTPS", default=False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# FranceConnect (OpenID Connect). Endpoints follow FranceConnect v2's layout under the issuer
+# (https://oidc.franceconnect.gouv.fr/api/v2 in production) unless given one by one.
+# FRANCECONNECT_SIMULATOR=1 (with DEBUG only) serves a local provider under /fc-simulateur/ for `make run`.
+FRANCECONNECT_SIMULATOR = env.bool("FRANCECONNECT_SIMULATOR", default=False)
+if FRANCECONNECT_SIMULATOR and DEBUG:
+    INSTALLED_APPS.append("fc_simulator")
+FRANCECONNECT_ISSUER = env(
+    "FRANCECONNECT_ISSUER", default=f"{SITE_URL}/fc-simulateur/api/v2" if FRANCECONNECT_SIMULATOR else ""
+).rstrip("/")
+FRANCECONNECT_AUTHORIZE_URL = env("FRANCECONNECT_AUTHORIZE_URL", default="")
+FRANCECONNECT_TOKEN_URL = env("FRANCECONNECT_TOKEN_URL", default="")
+FRANCECONNECT_USERINFO_URL = env("FRANCECONNECT_USERINFO_URL", default="")
+FRANCECONNECT_JWKS_URL = env("FRANCECONNECT_JWKS_URL", default="")
+FRANCECONNECT_SESSION_END_URL = env("FRANCECONNECT_SESSION_END_URL", default="")
+FRANCECONNECT_CLIENT_ID = env(
+    "FRANCECONNECT_CLIENT_ID", default="portail-dife-simulateur" if FRANCECONNECT_SIMULATOR else ""
+)
+FRANCECONNECT_CLIENT_SECRET = env(
+    "FRANCECONNECT_CLIENT_SECRET", default="secret-du-simulateur" if FRANCECONNECT_SIMULATOR else ""
+)
+# eidas1 for FranceConnect, eidas2 for FranceConnect+.
+FRANCECONNECT_ACR_VALUES = env("FRANCECONNECT_ACR_VALUES", default="eidas1")
+FRANCECONNECT_SCOPES = env.list(
+    "FRANCECONNECT_SCOPES",
+    default=[
+        "openid",
+        "given_name",
+        "family_name",
+        "birthdate",
+        "gender",
+        "birthplace",
+        "birthcountry",
+        "preferred_username",
+        "email",
+    ],
+)
+FRANCECONNECT_HTTP_TIMEOUT = env.float("FRANCECONNECT_HTTP_TIMEOUT", default=10)
+FRANCECONNECT_JWKS_CACHE_SECONDS = env.int("FRANCECONNECT_JWKS_CACHE_SECONDS", default=300)
+FRANCECONNECT_STATE_MAX_AGE = env.int("FRANCECONNECT_STATE_MAX_AGE", default=600)
+# The simulator's signing keys: generated at first use, never committed (the folder is git-ignored).
+FRANCECONNECT_SIMULATOR_KEYS_FILE = Path(
+    env("FRANCECONNECT_SIMULATOR_KEYS_FILE", default=str(BASE_DIR / ".fc-simulator" / "keys.json"))
+)
+
+
+# Signing out and linking an account are forms whose answer redirects to FranceConnect.
+_FRANCECONNECT_ORIGINS = sorted(
+    {
+        "{0.scheme}://{0.netloc}".format(urlsplit(url))
+        for url in (FRANCECONNECT_ISSUER, FRANCECONNECT_AUTHORIZE_URL, FRANCECONNECT_SESSION_END_URL)
+        if url
+    }
+)
+
 # Content-Security-Policy: no inline script anywhere, everything from our own origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -209,7 +266,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'", *env.list("CSP_FORM_ACTION_EXTRA", default=[])],
+        "form-action": ["'self'", *_FRANCECONNECT_ORIGINS, *env.list("CSP_FORM_ACTION_EXTRA", default=[])],
     }
 }
 

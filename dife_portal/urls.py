@@ -1,6 +1,9 @@
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
+
+from trainings import invitation_views
 
 from . import views
 
@@ -17,11 +20,17 @@ urlpatterns = [
         TemplateView.as_view(template_name="legal/privacy.html"),
         name="privacy",
     ),
+    path("invitation/<str:token>/", invitation_views.follow, name="invitation"),
+    path("compte/franceconnect/", include("accounts.franceconnect_urls")),
     path("compte/", include("accounts.urls")),
     path("formations/", include("trainings.urls")),
     path("dossiers/", include("enrolment.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Installed only with FRANCECONNECT_SIMULATOR=1 and DEBUG (see settings and accounts/checks.py).
+if apps.is_installed("fc_simulator"):
+    urlpatterns.append(path("fc-simulateur/", include("fc_simulator.urls")))
 
 handler404 = "dife_portal.views.page_not_found"
 handler500 = "dife_portal.views.server_error"

@@ -1,14 +1,10 @@
-"""E-mails of the enrolment journey: French, plain text + HTML, sent only once the transaction commits."""
-
-import logging
+"""E-mails of the enrolment journey: French, plain text + HTML, written to the outbox in the transaction of
+the change they report and delivered after its commit (see mailing.outbox)."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
-logger = logging.getLogger(__name__)
+from mailing.outbox import queue
 
 SUBJECTS = {
     "submitted": "Votre demande d'inscription est envoyée",
@@ -27,27 +23,14 @@ def absolute_url(path):
     return f"{settings.SITE_URL}{path}"
 
 
-def _send(kind, to, context):
-    context = {
-        **context,
-        "association": settings.ASSOCIATION,
-        "site_url": settings.SITE_URL,
-        "list_url": absolute_url(reverse("enrolment:list")),
-    }
+def _queue(kind, to, context):
+    context = {**context, "list_url": absolute_url(reverse("enrolment:list"))}
     subject = f"{SUBJECTS[kind]} — {settings.ASSOCIATION['short_name']}"
-    text = render_to_string(f"emails/enrolment/{kind}.txt", context)
-    html = render_to_string(f"emails/enrolment/{kind}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
-    message.attach_alternative(html, "text/html")
-    message.send()
-
-
-def send_after_commit(kind, to, context):
-    """Schedule an e-mail for after the commit; a mail server failure is logged, never undoes the change."""
-    transaction.on_commit(lambda: _send(kind, to, context), robust=True)
+    return queue(to, f"emails/enrolment/{kind}", context, subject=subject)
 
 
 def dossier_email(kind, dossier, **extra):
+    """Queue the e-mail about `dossier` for its élu. Call it inside the transaction of the change."""
     context = {
         "dossier": dossier,
         "session": dossier.session,
@@ -56,13 +39,14 @@ def dossier_email(kind, dossier, **extra):
         "dossier_url": absolute_url(reverse("enrolment:detail", args=[dossier.pk])),
         **extra,
     }
-    send_after_commit(kind, dossier.user.email, context)
+    return _queue(kind, dossier.user.email, context)
 
 
 def identity_email(kind, document, dossiers):
+    """Queue the outcome of an identity review, with a link to each dossier the élu can now continue."""
     context = {
         "document": document,
         "user": document.user,
         "dossiers": [{"dossier": d, "url": absolute_url(reverse("enrolment:detail", args=[d.pk]))} for d in dossiers],
     }
-    send_after_commit(kind, document.user.email, context)
+    return _queue(kind, document.user.email, context)

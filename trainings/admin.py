@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import Invitation, Organiser, Session, Theme, Training
+from . import admin_invitations  # noqa: F401 - registers InvitationAdmin
+from .models import Organiser, Session, Theme, Training
 
 
 class SessionInline(admin.TabularInline):
@@ -18,4 +19,3 @@ class TrainingAdmin(admin.ModelAdmin):
 
 admin.site.register(Organiser)
 admin.site.register(Theme)
-admin.site.register(Invitation)

@@ -150,6 +150,15 @@ def test_send_copies_the_verified_identity_and_mails_after_commit(elu, session, 
     assert mail.alternatives[0][1] == "text/html" and "Attendez la réponse" in mail.alternatives[0][0]
 
 
+def test_the_mail_is_written_to_the_outbox_with_the_change(elu, session):
+    from mailing.models import OutgoingEmail
+
+    services.submit(DossierFactory(user=elu, session=session), by=elu)
+    email = OutgoingEmail.objects.get()
+    assert email.to == elu.email and email.subject.startswith("Votre demande d'inscription est envoyée")
+    assert "l'AMIL" in email.body_text  # plain text is not HTML-escaped
+
+
 def test_no_mail_is_sent_when_the_transaction_does_not_commit(
     elu, session, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -116,7 +116,11 @@ def test_form_errors_are_summarised_and_what_was_typed_is_kept(client, elu, sess
     )
     page = html(response)
     assert response.status_code == 200
-    assert 'id="resume-erreurs"' in page and 'href="#id_phone_mobile"' in page and 'href="#id_postal_code"' in page
+    assert (
+        'class="alert alert-danger form-errors"' in page
+        and 'href="#id_phone_mobile"' in page
+        and 'href="#id_postal_code"' in page
+    )
     assert "Ce numéro de téléphone n'est pas valide" in page
     assert 'value="5 place du Marché"' in page and 'aria-invalid="true"' in page
     dossier.refresh_from_db()

@@ -1,0 +1,28 @@
+from django.db import models
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail written in the same transaction as the change it reports, delivered after commit.
+
+    If the mail server is down the row stays pending and `send_outbox` retries it later: a dossier
+    transition never waits for SMTP and never loses its e-mail.
+    """
+
+    to = models.EmailField("destinataire")
+    subject = models.CharField("objet", max_length=255)
+    body_text = models.TextField("texte")
+    body_html = models.TextField("HTML", blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    attempts = models.PositiveIntegerField("tentatives", default=0)
+    next_attempt_at = models.DateTimeField("prochaine tentative", null=True, blank=True)
+    last_error = models.CharField("dernière erreur", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "courriel"
+        verbose_name_plural = "courriels"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["sent_at", "next_attempt_at"])]
+
+    def __str__(self):
+        return self.subject

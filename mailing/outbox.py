@@ -1,0 +1,102 @@
+"""The outbox: queue e-mails inside the caller's transaction, deliver them after commit, retry later."""
+
+import datetime
+import functools
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template import Context, Engine, TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+
+
+@functools.cache
+def _text_engine():
+    # Plain-text e-mails must not be HTML-escaped ("l'AMIL", not "l&#x27;AMIL").
+    from django.template import engines
+
+    return Engine(
+        dirs=[settings.BASE_DIR / "templates"],
+        app_dirs=True,
+        autoescape=False,
+        string_if_invalid=engines["django"].engine.string_if_invalid,
+    )
+
+
+def render_email(template, context=None, *, subject=None):
+    """Render `<template>.txt` (and `<template>.html` when it exists) into subject, text and html.
+
+    The first line of the text template is the subject unless `subject` is given.
+    """
+    context = {
+        "association": settings.ASSOCIATION,
+        "site_url": settings.SITE_URL,
+        "registration_min_days": settings.REGISTRATION_MIN_DAYS,
+        **(context or {}),
+    }
+    text = _text_engine().get_template(f"{template}.txt").render(Context(context)).strip()
+    if subject is None:
+        subject, _, text = text.partition("\n")
+        subject = subject.strip()
+        text = text.strip()
+    try:
+        html = render_to_string(f"{template}.html", context)
+    except TemplateDoesNotExist:
+        html = ""
+    return {"subject": subject[:255], "text": text + "\n", "html": html}
+
+
+def queue(to, template, context=None, *, subject=None):
+    """Queue the rendered e-mail. Call it inside the transaction that makes the change: the e-mail
+    exists if and only if the change is committed, and it is delivered after the commit."""
+    rendered = render_email(template, context, subject=subject)
+    email = OutgoingEmail.objects.create(
+        to=to, subject=rendered["subject"], body_text=rendered["text"], body_html=rendered["html"]
+    )
+    transaction.on_commit(lambda: deliver([email.pk]))
+    return email
+
+
+def _backoff(attempts):
+    return datetime.timedelta(minutes=min(2**attempts, 240))
+
+
+def deliver(pks=None):
+    """Try to send pending e-mails (all that are due, or the given ones). Returns (sent, failed)."""
+    now = timezone.now()
+    pending = OutgoingEmail.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+    if pks is not None:
+        pending = pending.filter(pk__in=pks)
+    else:
+        pending = pending.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    sent = failed = 0
+    for email in pending.order_by("pk"):
+        message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        try:
+            message.send()
+        except Exception as exc:  # noqa: BLE001 - any transport failure leaves the e-mail queued
+            email.attempts += 1
+            email.last_error = f"{exc.__class__.__name__}: {exc}"[:300]
+            email.next_attempt_at = timezone.now() + _backoff(email.attempts)
+            email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            logger.warning(
+                "outbox: e-mail %s not sent (attempt %s): %s", email.pk, email.attempts, exc.__class__.__name__
+            )
+            failed += 1
+        else:
+            email.attempts += 1
+            email.sent_at = timezone.now()
+            email.save(update_fields=["attempts", "sent_at"])
+            sent += 1
+    return sent, failed

@@ -1,0 +1,59 @@
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from mailing.models import OutgoingEmail
+from mailing.outbox import deliver, queue
+from tests.smtp import SMTPServer, free_port
+
+
+@pytest.fixture
+def smtp_settings(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = free_port()
+    settings.EMAIL_TIMEOUT = 2
+    return settings
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_is_delivered_over_smtp_after_commit(smtp_settings):
+    with SMTPServer(smtp_settings.EMAIL_PORT) as server:
+        with transaction.atomic():
+            queue("elu@example.fr", "emails/tests/hello", {"name": "Marie"})
+            assert server.messages == []  # nothing leaves before the commit
+        assert len(server.messages) == 1
+    email = OutgoingEmail.objects.get()
+    assert email.subject == "Bonjour Marie"
+    assert email.sent_at is not None
+    assert "Votre demande est enregistrée." in server.messages[0].content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rolled_back_change_sends_nothing(smtp_settings):
+    with SMTPServer(smtp_settings.EMAIL_PORT) as server:
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                queue("elu@example.fr", "emails/tests/hello", {"name": "Marie"})
+                raise RuntimeError("the transition failed")
+        assert server.messages == []
+    assert not OutgoingEmail.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_server_down_keeps_the_email_and_the_retry_sends_it(smtp_settings, time_machine):
+    time_machine.move_to("2026-11-26 10:00 +01:00", tick=False)
+    # Nothing listens on the port: the real SMTP backend gets "connection refused".
+    with transaction.atomic():
+        queue("elu@example.fr", "emails/tests/hello", {"name": "Marie"})
+    email = OutgoingEmail.objects.get()
+    assert email.sent_at is None and email.attempts == 1 and "ConnectionRefused" in email.last_error
+
+    # Not due yet: a retry right away does nothing.
+    with SMTPServer(smtp_settings.EMAIL_PORT) as server:
+        assert deliver() == (0, 0)
+        time_machine.shift(600)
+        call_command("send_outbox", verbosity=0)
+        assert len(server.messages) == 1
+    email.refresh_from_db()
+    assert email.sent_at is not None and email.attempts == 2

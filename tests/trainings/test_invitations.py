@@ -1,0 +1,186 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from mailing.models import OutgoingEmail
+from tests.factories import (
+    CollectiviteFactory,
+    DossierFactory,
+    InvitationFactory,
+    SessionFactory,
+    TrainingFactory,
+    UserFactory,
+)
+from tests.utils import page_text
+from trainings import invitations
+from trainings.models import Invitation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_following_a_link_opens_the_training_page_without_login_and_counts_the_opening(client):
+    invitation = InvitationFactory(collectivite__name="Amboise", collectivite__kind="commune")
+    response = client.get(reverse("invitation", args=[invitation.token]))
+    assert response.status_code == 302
+    assert response["Location"] == invitation.training.get_absolute_url()
+    invitation.refresh_from_db()
+    assert invitation.open_count == 1
+    assert client.session["invitation"]["label"] == "Invitation de l'AMIL transmise à la commune de Amboise"
+
+
+def test_a_session_invitation_points_at_its_session(client):
+    training_session = SessionFactory()
+    invitation = InvitationFactory(training=training_session.training, session=training_session)
+    response = client.get(reverse("invitation", args=[invitation.token]))
+    assert response["Location"].endswith(f"#session-{training_session.pk}")
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"revoked_at": timezone.now()}, "a été retiré"),
+        ({"expires_at": timezone.now() - datetime.timedelta(minutes=1)}, "a expiré"),
+    ],
+)
+def test_revoked_or_expired_link_says_so_in_french_with_410(client, fields, message):
+    invitation = InvitationFactory(**fields)
+    response = client.get(reverse("invitation", args=[invitation.token]))
+    assert response.status_code == 410
+    assert message in page_text(response)
+    invitation.refresh_from_db()
+    assert invitation.open_count == 0
+    assert "invitation" not in client.session
+
+
+def test_unknown_token_is_a_french_404(client):
+    response = client.get(reverse("invitation", args=["pas-un-vrai-jeton"]))
+    assert response.status_code == 404
+    assert "n'est pas valable" in page_text(response)
+
+
+def test_tokens_are_unguessable():
+    tokens = {InvitationFactory().token for _ in range(5)}
+    assert len(tokens) == 5 and all(len(t) >= 32 for t in tokens)
+
+
+def test_create_for_all_members_skips_non_members_and_collectivites_already_invited():
+    staff = UserFactory(staff=True)
+    training = TrainingFactory()
+    members = CollectiviteFactory.create_batch(3, is_member=True)
+    CollectiviteFactory(is_member=False)
+    InvitationFactory(training=training, collectivite=members[0])
+    created = invitations.create_for_all_members(training, by=staff)
+    assert {i.collectivite for i in created} == set(members[1:])
+    assert all(i.created_by == staff for i in created)
+    assert invitations.create_for_all_members(training, by=staff) == []
+
+
+def test_stats_count_openings_created_and_sent_dossiers():
+    invitation = InvitationFactory(open_count=4)
+    training_session = SessionFactory(training=invitation.training)
+    DossierFactory(session=training_session, invitation=invitation)
+    DossierFactory(session=training_session, invitation=invitation, submitted=True)
+    DossierFactory(session=training_session)  # not from the link
+    annotated = invitations.with_stats(Invitation.objects.filter(pk=invitation.pk)).get()
+    assert (annotated.open_count, annotated.dossiers_created, annotated.dossiers_sent) == (4, 2, 1)
+
+
+@pytest.fixture
+def staff_client(client):
+    staff = UserFactory(superuser=True)
+    client.force_login(staff)
+    return client
+
+
+def test_staff_generates_invitations_for_all_member_collectivites(staff_client):
+    training = TrainingFactory()
+    CollectiviteFactory.create_batch(4, is_member=True)
+    response = staff_client.post(
+        reverse("admin:trainings_invitation_generate"), {"training": training.pk, "all_members": "on"}
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.filter(training=training).count() == 4
+
+
+def test_generate_form_refuses_a_session_of_another_training(staff_client):
+    training = TrainingFactory()
+    other_session = SessionFactory()
+    collectivite = CollectiviteFactory()
+    response = staff_client.post(
+        reverse("admin:trainings_invitation_generate"),
+        {"training": training.pk, "session": other_session.pk, "collectivite": collectivite.pk},
+    )
+    assert response.status_code == 200
+    assert "Cette session n'appartient pas à la formation choisie." in page_text(response)
+    assert not Invitation.objects.exists()
+
+
+def test_staff_without_permission_cannot_generate(client):
+    staff = UserFactory(staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_invitation"))
+    client.force_login(staff)
+    response = client.get(reverse("admin:trainings_invitation_generate"))
+    assert response.status_code == 403
+
+
+def test_non_staff_cannot_reach_the_invitation_admin(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("admin:trainings_invitation_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_csv_export_opens_in_french_spreadsheets(staff_client):
+    invitation = InvitationFactory(collectivite__name="Chinon")
+    response = staff_client.post(
+        reverse("admin:trainings_invitation_changelist"),
+        {"action": "export_csv", "_selected_action": [invitation.pk]},
+    )
+    body = response.content.decode("utf-8")
+    assert response["Content-Type"].startswith("text/csv")
+    assert body.startswith("\ufeffFormation;Session;Collectivité")
+    assert "Chinon" in body and invitations.url_for(invitation) in body
+
+
+def test_send_by_email_shows_a_preview_then_sends_one_mail_per_collectivite(
+    staff_client, django_capture_on_commit_callbacks
+):
+    sendable = InvitationFactory.create_batch(2)
+    no_address = InvitationFactory(collectivite__contact_email="")
+    selected = [i.pk for i in [*sendable, no_address]]
+    changelist = reverse("admin:trainings_invitation_changelist")
+
+    preview = staff_client.post(changelist, {"action": "send_by_email", "_selected_action": selected})
+    assert preview.status_code == 200
+    assert "Aperçu" in preview.content.decode()
+    assert not OutgoingEmail.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(changelist, {"action": "send_by_email", "_selected_action": selected, "confirm": "yes"})
+    assert OutgoingEmail.objects.count() == 2
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted(i.collectivite.contact_email for i in sendable)
+    assert invitations.url_for(sendable[0]) in "".join(m.body for m in mail.outbox)
+    assert "l'AMIL" in mail.outbox[0].subject
+
+
+def test_revoke_action_makes_the_link_answer_410(staff_client, client):
+    invitation = InvitationFactory()
+    staff_client.post(
+        reverse("admin:trainings_invitation_changelist"), {"action": "revoke", "_selected_action": [invitation.pk]}
+    )
+    staff_client.logout()
+    assert client.get(reverse("invitation", args=[invitation.token])).status_code == 410
+
+
+def test_invitation_list_query_count_does_not_grow(staff_client, django_assert_max_num_queries):
+    InvitationFactory.create_batch(3)
+    url = reverse("admin:trainings_invitation_changelist")
+    with django_assert_max_num_queries(12) as small:
+        staff_client.get(url)
+    InvitationFactory.create_batch(20)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        staff_client.get(url)
