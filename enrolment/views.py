@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import IdentityDocument, IdentityDocumentAccess
 from accounts.models.identity import IDENTITY_FILE_EXTENSIONS
-from trainings import deadlines
+from trainings import deadlines, invitations
 from trainings.models import Session
 
 from . import rules, seats, services
@@ -95,7 +95,8 @@ def start(request, session_pk):
         return redirect("enrolment:detail", existing.pk)
     if request.method == "POST":
         try:
-            dossier, _ = services.create_draft(request.user, session)
+            invitation = invitations.invitation_from_session(request.session, session)
+            dossier, _ = services.create_draft(request.user, session, invitation=invitation)
         except EnrolmentError as error:
             messages.error(request, str(error))
         else:

@@ -54,6 +54,19 @@ def test_start_shows_the_session_and_creates_a_draft_then_resumes_it(client, elu
     assert Dossier.objects.count() == 1
 
 
+def test_a_dossier_opened_from_an_invitation_link_is_attributed_to_it(client, elu, session):
+    from tests.factories import InvitationFactory
+    from trainings import invitations
+
+    invitation = InvitationFactory(training=session.training)
+    client.force_login(elu)
+    browser_session = client.session
+    invitations.record_open(invitation, browser_session)
+    browser_session.save()
+    client.post(reverse("enrolment:start", args=[session.pk]))
+    assert Dossier.objects.get().invitation == invitation
+
+
 def test_start_on_a_full_session_announces_the_waiting_list(client, elu):
     session = SessionFactory(seats=1)
     DossierFactory(session=session, submitted=True)
