@@ -1,21 +1,208 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
+from . import rules
 from .models import Invitation, Organiser, Session, Theme, Training
 
 
 class SessionInline(admin.TabularInline):
     model = Session
     extra = 0
+    fields = [
+        "starts_at",
+        "ends_at",
+        "venue",
+        "postal_code",
+        "city",
+        "seats",
+        "seats_taken_display",
+        "last_registration_day_display",
+        "status",
+        "moncompteformation_url",
+    ]
+    readonly_fields = ["seats_taken_display", "last_registration_day_display"]
+    ordering = ["starts_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_seats_taken()
+
+    @admin.display(description="places occupées")
+    def seats_taken_display(self, session):
+        return session.seats_taken if session.pk else "—"
+
+    @admin.display(description="dernier jour d'inscription")
+    def last_registration_day_display(self, session):
+        return session.last_registration_day.strftime("%d/%m/%Y") if session.pk else "—"
+
+
+class UpcomingSessionsFilter(admin.SimpleListFilter):
+    title = "sessions à venir"
+    parameter_name = "a_venir"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "Avec des sessions à venir"), ("non", "Sans session à venir")]
+
+    def queryset(self, request, queryset):
+        upcoming = Session.objects.open().upcoming().filter(training=OuterRef("pk"))
+        if self.value() == "oui":
+            return queryset.filter(Exists(upcoming))
+        if self.value() == "non":
+            return queryset.exclude(Exists(upcoming))
+        return queryset
 
 
 @admin.register(Training)
 class TrainingAdmin(admin.ModelAdmin):
-    list_display = ["title", "reference", "theme", "modality", "price", "is_published"]
-    list_filter = ["theme", "modality", "is_published"]
-    search_fields = ["title", "reference", "summary"]
+    list_display = [
+        "title",
+        "reference",
+        "theme",
+        "modality",
+        "price",
+        "duration_hours",
+        "hourly_cost_display",
+        "next_session_display",
+        "is_published",
+        "warnings_display",
+    ]
+    list_filter = ["theme", "modality", "is_published", UpcomingSessionsFilter, "organiser"]
+    search_fields = ["title", "reference", "summary", "theme__name"]
+    list_select_related = ["theme"]
+    actions = ["publish", "unpublish"]
     inlines = [SessionInline]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "reference", "organiser", "theme", "is_published"]}),
+        ("Informations clés", {"fields": ["duration_hours", "modality", "price", "financing_aids", "accessibility"]}),
+        ("Description", {"fields": ["summary", "strengths", "objectives", "content", "audience", "prerequisites"]}),
+        ("Informations pratiques", {"fields": ["contact", "place", "transport", "moncompteformation_url"]}),
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_queryset(self, request):
+        now = timezone.now()
+        upcoming = Q(sessions__starts_at__gt=now, sessions__status=Session.Status.OPEN)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(max_seats=Max("sessions__seats"), next_session=Min("sessions__starts_at", filter=upcoming))
+        )
+
+    @admin.display(description="coût horaire")
+    def hourly_cost_display(self, training):
+        cost = rules.hourly_cost(training.price, training.duration_hours)
+        return "—" if cost is None else f"{cost} €/h".replace(".", ",")
+
+    @admin.display(description="prochaine session", ordering="next_session")
+    def next_session_display(self, training):
+        if training.next_session is None:
+            return "—"
+        return timezone.localtime(training.next_session).strftime("%d/%m/%Y")
+
+    @admin.display(description="alertes")
+    def warnings_display(self, training):
+        warnings = []
+        if rules.exceeds_hourly_cap(training.price, training.duration_hours):
+            warnings.append(f"plus de {settings.HOURLY_COST_CAP_EUROS} € de l'heure")
+        if rules.exceeds_seat_limit(training.max_seats):
+            warnings.append(f"session de plus de {settings.DEFAULT_SESSION_SEATS} places")
+        if not warnings:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "⚠ {}", ((warning,) for warning in warnings))
+
+    def warn(self, request, training):
+        seats = training.sessions.values_list("seats", flat=True)
+        for warning in rules.training_warnings(training.price, training.duration_hours, seats):
+            self.message_user(request, f"{training} : {warning}", messages.WARNING)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            training = self.get_object(request, object_id)
+            if training is not None:
+                self.warn(request, training)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the sessions are saved, so that their seats count.
+        self.warn(request, form.instance)
+
+    @admin.action(description="Publier les formations sélectionnées", permissions=["change"])
+    def publish(self, request, queryset):
+        count = queryset.filter(is_published=False).update(is_published=True)
+        self.message_user(request, f"{count} formation(s) publiée(s).", messages.SUCCESS)
+
+    @admin.action(description="Dépublier les formations sélectionnées", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.filter(is_published=True).update(is_published=False)
+        self.message_user(request, f"{count} formation(s) dépubliée(s) : elles n'apparaissent plus sur le portail.")
 
 
-admin.site.register(Organiser)
-admin.site.register(Theme)
+class SessionUpcomingFilter(admin.SimpleListFilter):
+    title = "date"
+    parameter_name = "quand"
+
+    def lookups(self, request, model_admin):
+        return [("a_venir", "À venir"), ("passees", "Passées")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "a_venir":
+            return queryset.upcoming()
+        if self.value() == "passees":
+            return queryset.filter(starts_at__lte=timezone.now())
+        return queryset
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = [
+        "training",
+        "starts_at",
+        "city",
+        "seats",
+        "seats_taken_display",
+        "last_registration_day_display",
+        "status",
+    ]
+    list_filter = [SessionUpcomingFilter, "status", "training__theme", "city"]
+    search_fields = ["training__title", "training__reference", "city", "postal_code"]
+    list_select_related = ["training"]
+    autocomplete_fields = ["training"]
+    date_hierarchy = "starts_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_seats_taken()
+
+    @admin.display(description="places occupées", ordering="seats_taken")
+    def seats_taken_display(self, session):
+        return session.seats_taken
+
+    @admin.display(description="dernier jour d'inscription")
+    def last_registration_day_display(self, session):
+        return session.last_registration_day.strftime("%d/%m/%Y")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if rules.exceeds_seat_limit(obj.seats):
+            for warning in rules.training_warnings(None, None, [obj.seats]):
+                self.message_user(request, warning, messages.WARNING)
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Organiser)
+class OrganiserAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "phone", "email", "is_default"]
+    search_fields = ["name", "short_name"]
+
+
 admin.site.register(Invitation)
