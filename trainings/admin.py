@@ -1,15 +1,25 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from . import rules
-from .models import Invitation, Organiser, Session, Theme, Training
+from .models import Invitation, Modality, Organiser, Session, Theme, Training
 
 
-class SessionInline(admin.TabularInline):
+class HttpsUrlsMixin:
+    """Links typed without a scheme (www.moncompteformation.gouv.fr/…) are taken as https, as Django 6 will."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class SessionInline(HttpsUrlsMixin, admin.TabularInline):
     model = Session
     extra = 0
     fields = [
@@ -22,10 +32,18 @@ class SessionInline(admin.TabularInline):
         "seats_taken_display",
         "last_registration_day_display",
         "status",
-        "moncompteformation_url",
     ]
     readonly_fields = ["seats_taken_display", "last_registration_day_display"]
     ordering = ["starts_at"]
+    show_change_link = True  # the session's own page holds its Mon Compte Formation link
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        sizes = {"venue": 28, "postal_code": 5, "city": 14, "seats": 3}
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in sizes and field is not None:
+            # Without the admin's fixed-width class, the size attribute keeps the row on one screen.
+            field.widget.attrs.update({"size": sizes[db_field.name], "class": ""})
+        return field
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_seats_taken()
@@ -56,18 +74,16 @@ class UpcomingSessionsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
+class TrainingAdmin(HttpsUrlsMixin, admin.ModelAdmin):
+    # What needs attention first (alerts, publication, next date); the rest may scroll on narrow screens.
     list_display = [
         "title",
-        "reference",
-        "theme",
-        "modality",
-        "price",
-        "duration_hours",
-        "hourly_cost_display",
-        "next_session_display",
-        "is_published",
         "warnings_display",
+        "is_published",
+        "next_session_display",
+        "price_display",
+        "modality_display",
+        "theme",
     ]
     list_filter = ["theme", "modality", "is_published", UpcomingSessionsFilter, "organiser"]
     search_fields = ["title", "reference", "summary", "theme__name"]
@@ -92,10 +108,16 @@ class TrainingAdmin(admin.ModelAdmin):
             .annotate(max_seats=Max("sessions__seats"), next_session=Min("sessions__starts_at", filter=upcoming))
         )
 
-    @admin.display(description="coût horaire")
-    def hourly_cost_display(self, training):
+    @admin.display(description="modalité", ordering="modality")
+    def modality_display(self, training):
+        short = {Modality.IN_PERSON: "En centre", Modality.REMOTE: "À distance", Modality.BLENDED: "Mixte"}
+        return short.get(training.modality, training.modality)
+
+    @admin.display(description="prix (coût horaire)", ordering="price")
+    def price_display(self, training):
         cost = rules.hourly_cost(training.price, training.duration_hours)
-        return "—" if cost is None else f"{cost} €/h".replace(".", ",")
+        text = f"{training.price}\u00a0€ ({cost}\u00a0€/h)" if cost is not None else f"{training.price}\u00a0€"
+        return text.replace(".", ",")
 
     @admin.display(description="prochaine session", ordering="next_session")
     def next_session_display(self, training):
@@ -158,15 +180,15 @@ class SessionUpcomingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(HttpsUrlsMixin, admin.ModelAdmin):
     list_display = [
-        "training",
-        "starts_at",
+        "first_day_display",
         "city",
         "seats",
         "seats_taken_display",
         "last_registration_day_display",
         "status",
+        "training",
     ]
     list_filter = [SessionUpcomingFilter, "status", "training__theme", "city"]
     search_fields = ["training__title", "training__reference", "city", "postal_code"]
@@ -176,6 +198,10 @@ class SessionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_seats_taken()
+
+    @admin.display(description="premier jour", ordering="starts_at")
+    def first_day_display(self, session):
+        return session.first_day.strftime("%d/%m/%Y")
 
     @admin.display(description="places occupées", ordering="seats_taken")
     def seats_taken_display(self, session):
