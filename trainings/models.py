@@ -117,7 +117,7 @@ class Training(models.Model):
             self.slug = slugify(self.title)[:200] or "formation"
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
+        if update_fields:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 

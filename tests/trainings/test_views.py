@@ -127,6 +127,12 @@ class TestSearchPage:
         assert notice in page and "Budget communal" in page
         assert "Certains critères" not in page
 
+    def test_null_bytes_and_odd_characters_never_crash(self, client):
+        SessionFactory(training__title="Budget communal")
+        for value in ("\x00", "%", "_", "'; DROP TABLE", "é" * 50, "37\x00000"):
+            params = {name: value for name in ("q", "modalite", "lieu", "du", "au", "theme", "page")}
+            assert client.get(SEARCH_URL, params).status_code == 200
+
     def test_pagination_keeps_the_criteria(self, client, settings):
         for index in range(12):
             SessionFactory(training__title=f"Budget {index:02d}", days_ahead=20 + index)
