@@ -109,6 +109,11 @@ class TrainingFactory(factory.django.DjangoModelFactory):
     price = Decimal("150.00")
     is_published = True
 
+    class Params:
+        unpublished = factory.Trait(is_published=False)
+        remote = factory.Trait(modality=Modality.REMOTE)
+        blended = factory.Trait(modality=Modality.BLENDED)
+
 
 def _days_from_now(days, hour=9):
     day = timezone.localdate() + datetime.timedelta(days=days)
@@ -116,11 +121,18 @@ def _days_from_now(days, hour=9):
 
 
 class SessionFactory(factory.django.DjangoModelFactory):
+    """`days_ahead` sets the first day; `taken=n` gives n seats to accepted dossiers of other élus."""
+
     class Meta:
         model = Session
+        skip_postgeneration_save = True
 
     class Params:
         days_ahead = 30
+        # Upcoming, but the last registration day has passed (the rule is 11 days by default).
+        registration_closed = factory.Trait(days_ahead=5)
+        cancelled = factory.Trait(status=Session.Status.CANCELLED)
+        remote = factory.Trait(venue="Classe virtuelle", city="", postal_code="")
 
     training = factory.SubFactory(TrainingFactory)
     starts_at = factory.LazyAttribute(lambda o: _days_from_now(o.days_ahead, 9))
@@ -129,6 +141,11 @@ class SessionFactory(factory.django.DjangoModelFactory):
     city = "Tours"
     postal_code = "37000"
     seats = 15
+
+    @factory.post_generation
+    def taken(obj, create, extracted, **kwargs):
+        for _ in range(extracted or 0):
+            DossierFactory(session=obj, accepted=True)
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):

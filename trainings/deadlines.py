@@ -90,6 +90,35 @@ def days_left(first_day, now=None, **kwargs):
     return (last_registration_day(first_day, **kwargs) - paris_today(now)).days
 
 
+def rule_in_words(*, min_days=None, mode=None):
+    """The rule as the élu reads it: "au moins 11 jours avant la formation" (or "jours ouvrés")."""
+    min_days = settings.REGISTRATION_MIN_DAYS if min_days is None else min_days
+    mode = settings.REGISTRATION_DAYS_MODE if mode is None else mode
+    unit = "jours ouvrés" if mode == "business" else "jours"
+    return f"au moins {min_days} {unit} avant la formation"
+
+
+def earliest_first_day_closing_on_or_after(day, **kwargs):
+    """The earliest first day whose last registration day is `day` or later (the inverse of the rule).
+
+    In calendar mode its last registration day is exactly `day`; in business mode it is the first
+    working day on or after `day`.
+    """
+    candidate = day + datetime.timedelta(days=1)
+    while last_registration_day(candidate, **kwargs) < day:
+        candidate += datetime.timedelta(days=1)
+    return candidate
+
+
+def earliest_open_first_day(now=None, **kwargs):
+    """The earliest first day of a session still open for registration today (Paris).
+
+    Because the rule is monotonic (a later first day never has an earlier last day), a session is open
+    exactly when its first day is on or after this date: databases can filter on it.
+    """
+    return earliest_first_day_closing_on_or_after(paris_today(now), **kwargs)
+
+
 def recommended_upload_day(first_day, now=None):
     """Latest day to upload an identity document so staff can verify it before the deadline."""
     return subtract_working_days(last_registration_day(first_day), settings.IDENTITY_VERIFICATION_WORKING_DAYS)

@@ -1,9 +1,15 @@
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
+
+from . import deadlines
+from .normalization import searchable
 
 
 class Organiser(models.Model):
@@ -40,11 +46,25 @@ class Theme(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The theme's name is part of each training's search text: keep them in step.
+        trainings = list(self.trainings.all())
+        for training in trainings:
+            training.theme = self
+            training.search_text = training.build_search_text()
+        Training.objects.bulk_update(trainings, ["search_text"])
+
 
 class Modality(models.TextChoices):
     IN_PERSON = "centre", "Formation en centre"
     REMOTE = "distance", "Formation à distance"
     BLENDED = "mixte", "Formation mixte (en centre et à distance)"
+
+
+class TrainingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
 
 
 class Training(models.Model):
@@ -73,8 +93,12 @@ class Training(models.Model):
     transport = models.TextField("transport", blank=True)
     moncompteformation_url = models.URLField("lien Mon Compte Formation", blank=True)
     is_published = models.BooleanField("publiée", default=False)
+    # Folded title, reference, summary, objectives and theme: what the keyword search looks into.
+    search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrainingQuerySet.as_manager()
 
     class Meta:
         verbose_name = "formation"
@@ -91,10 +115,50 @@ class Training(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title)[:200] or "formation"
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("trainings:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def build_search_text(self):
+        theme_name = self.theme.name if self.theme_id else ""
+        return searchable(self.title, self.reference, theme_name, self.summary, self.objectives)
+
+
+class SessionQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        """Sessions that have not started yet."""
+        return self.filter(starts_at__gt=now or timezone.now())
+
+    def open(self):
+        """Sessions that are not cancelled."""
+        return self.filter(status=Session.Status.OPEN)
+
+    def registration_open(self, now=None):
+        """Non-cancelled sessions whose registration deadline has not passed (see trainings.deadlines)."""
+        first_day = deadlines.earliest_open_first_day(now)
+        start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=deadlines.PARIS)
+        return self.open().filter(starts_at__gte=start)
+
+    def with_seats_taken(self):
+        """Annotate `seats_taken`: the dossiers holding a seat (one subquery, whatever the number of sessions).
+
+        For display only: enrolment counts again under a row lock before it gives a seat away.
+        """
+        from enrolment.models import SEAT_HOLDING_STATES, Dossier
+
+        taken = (
+            Dossier.objects.filter(session=models.OuterRef("pk"), state__in=SEAT_HOLDING_STATES)
+            .order_by()
+            .values("session")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(seats_taken=Coalesce(models.Subquery(taken), 0))
 
 
 class Session(models.Model):
@@ -112,6 +176,8 @@ class Session(models.Model):
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.OPEN)
     moncompteformation_url = models.URLField("lien de la session sur Mon Compte Formation", blank=True)
 
+    objects = SessionQuerySet.as_manager()
+
     class Meta:
         verbose_name = "session"
         verbose_name_plural = "sessions"
@@ -125,22 +191,55 @@ class Session(models.Model):
         indexes = [models.Index(fields=["starts_at"])]
 
     def __str__(self):
-        from django.utils import timezone
-
         start = timezone.localtime(self.starts_at).strftime("%d/%m/%Y")
         return f"{self.training.title} — {start}"
 
     @property
     def first_day(self):
-        from django.utils import timezone
-
-        return timezone.localdate(self.starts_at)
+        return timezone.localdate(self.starts_at, deadlines.PARIS)
 
     @property
     def last_day(self):
-        from django.utils import timezone
+        return timezone.localdate(self.ends_at, deadlines.PARIS)
 
-        return timezone.localdate(self.ends_at)
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def last_registration_day(self):
+        """The last Paris date on which a dossier for this session may be sent (see trainings.deadlines)."""
+        return deadlines.last_registration_day(self.first_day)
+
+    @property
+    def is_registration_open(self):
+        return not self.is_cancelled and deadlines.is_registration_open(self.first_day)
+
+    @property
+    def registration_days_left(self):
+        return deadlines.days_left(self.first_day)
+
+    def _seats_taken(self):
+        taken = getattr(self, "seats_taken", None)
+        if taken is None:
+            # Not annotated (a single session): count it. Lists use Session.objects.with_seats_taken().
+            from enrolment.models import SEAT_HOLDING_STATES
+
+            taken = self.dossiers.filter(state__in=SEAT_HOLDING_STATES).count()
+        return taken
+
+    @property
+    def seats_left(self):
+        return max(self.seats - self._seats_taken(), 0)
+
+    @property
+    def is_full(self):
+        return self.seats_left == 0
+
+    @property
+    def can_create_dossier(self):
+        """Whether the page offers "Créer mon dossier d'inscription" for this session."""
+        return self.is_registration_open and not self.is_full
 
 
 def new_invitation_token():

@@ -1,13 +1,54 @@
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 
+from . import deadlines
+from . import search as catalogue
+from .forms import TrainingSearchForm
 from .models import Training
 
 
 def search(request):
-    trainings = Training.objects.filter(is_published=True).select_related("organiser", "theme")
-    return render(request, "trainings/search.html", {"trainings": trainings, "step": 2})
+    """Step 2: "Trouver une formation". Invalid criteria are reported and ignored, never a server error."""
+    form = TrainingSearchForm(request.GET)
+    criteria = form.criteria()
+    outcome = catalogue.run_search(criteria, form.requested_page())
+    page = outcome.page
+    notices = [*form.errors.get("page", []), *outcome.notices]
+    context = {
+        "form": form,
+        "criteria_errors": form.criteria_errors,
+        "has_criteria": bool(criteria),
+        "page_obj": page,
+        "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
+        "ellipsis": page.paginator.ELLIPSIS,
+        "trainings": page.object_list,
+        "notices": notices,
+        "any_word": outcome.any_word,
+        "registration_rule": deadlines.rule_in_words(),
+        "step": 2,
+    }
+    return render(request, "trainings/search.html", context)
 
 
 def detail(request, pk, slug):
-    training = get_object_or_404(Training.objects.select_related("organiser", "theme"), pk=pk, is_published=True)
-    return render(request, "trainings/detail.html", {"training": training, "step": 2})
+    """The training page, at a stable address: a wrong or outdated slug redirects (301) to the right one."""
+    training = get_object_or_404(Training.objects.select_related("organiser", "theme"), pk=pk)
+    is_preview = not training.is_published
+    if is_preview and not request.user.is_staff:
+        raise Http404("Formation non publiée")
+    if slug != training.slug:
+        url = training.get_absolute_url()
+        if request.GET:
+            url = f"{url}?{request.GET.urlencode()}"
+        return redirect(url, permanent=True)
+    sessions = list(training.sessions.upcoming().with_seats_taken().order_by("starts_at", "pk"))
+    towns = sorted({session.city for session in sessions if session.city and not session.is_cancelled})
+    context = {
+        "training": training,
+        "sessions": sessions,
+        "towns": towns,
+        "registration_rule": deadlines.rule_in_words(),
+        "is_preview": is_preview,
+        "step": 2,
+    }
+    return render(request, "trainings/detail.html", context)

@@ -1,0 +1,167 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import SessionFactory, ThemeFactory, TrainingFactory
+from trainings.models import Modality
+from trainings.search import run_search, search_trainings
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(criteria, **kwargs):
+    return [training.title for training in search_trainings(criteria, **kwargs)]
+
+
+def in_days(days):
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def test_only_published_trainings_with_upcoming_open_sessions():
+    SessionFactory(training__title="Publiée")
+    SessionFactory(training__title="Brouillon", training__unpublished=True)
+    SessionFactory(training__title="Passée", days_ahead=-3)
+    SessionFactory(training__title="Annulée", cancelled=True)
+    TrainingFactory(title="Sans session")
+    assert titles({}) == ["Publiée"]
+
+
+def test_a_session_closed_for_registration_still_lists_its_training_after_the_open_ones():
+    SessionFactory(training__title="Close", registration_closed=True)
+    SessionFactory(training__title="Ouverte", days_ahead=60)
+    assert titles({}) == ["Ouverte", "Close"]
+
+
+def test_trainings_are_ordered_by_their_next_session_one_can_enrol_in():
+    late = SessionFactory(training__title="Plus tard", days_ahead=50).training
+    SessionFactory(training__title="Bientôt", days_ahead=20)
+    full = SessionFactory(training__title="Complète d'abord", days_ahead=15, seats=1, taken=1).training
+    SessionFactory(training=full, days_ahead=70)
+    SessionFactory(training=late, registration_closed=True)
+    assert titles({}) == ["Bientôt", "Plus tard", "Complète d'abord"]
+
+
+class TestKeywords:
+    @pytest.fixture(autouse=True)
+    def catalogue(self):
+        finances = ThemeFactory(name="Finances locales", slug="finances")
+        SessionFactory(training__title="Budget communal niveau confirmé", training__theme=finances)
+        SessionFactory(
+            training__title="Urbanisme : faire évoluer le PLU", training__summary="Le plan local d'urbanisme."
+        )
+        SessionFactory(training__title="Marchés publics", training__objectives="Acheter en sécurité.")
+
+    @pytest.mark.parametrize(
+        "query, expected",
+        [
+            ("budget", ["Budget communal niveau confirmé"]),
+            ("BUDGET", ["Budget communal niveau confirmé"]),
+            ("marches publics", ["Marchés publics"]),
+            ("marché", ["Marchés publics"]),
+            ("plu", ["Urbanisme : faire évoluer le PLU"]),
+            ("finances", ["Budget communal niveau confirmé"]),  # the theme
+            ("plan local", ["Urbanisme : faire évoluer le PLU"]),  # the summary
+            ("sécurité", ["Marchés publics"]),  # the objectives
+            ("budget urbanisme", []),  # every word must match
+            ("zzz", []),
+        ],
+    )
+    def test_keywords(self, query, expected):
+        assert titles({"q": query}) == expected
+
+    def test_when_no_training_has_every_word_the_search_offers_those_with_one(self):
+        outcome = run_search({"q": "budget urbanisme"})
+        assert outcome.any_word
+        assert {t.title for t in outcome.page} == {
+            "Budget communal niveau confirmé",
+            "Urbanisme : faire évoluer le PLU",
+        }
+
+    def test_a_single_unknown_word_finds_nothing_without_retrying(self):
+        outcome = run_search({"q": "zzz"})
+        assert not outcome.any_word and outcome.page.paginator.count == 0
+
+
+class TestModality:
+    @pytest.fixture(autouse=True)
+    def catalogue(self):
+        SessionFactory(training__title="En centre", training__modality=Modality.IN_PERSON)
+        SessionFactory(training__title="À distance", training__remote=True, remote=True)
+        SessionFactory(training__title="Mixte", training__blended=True)
+
+    def test_in_person_includes_blended(self):
+        assert sorted(titles({"modalite": "centre"})) == ["En centre", "Mixte"]
+
+    def test_remote_includes_blended(self):
+        assert sorted(titles({"modalite": "distance"})) == ["Mixte", "À distance"]
+
+
+class TestLocation:
+    @pytest.fixture(autouse=True)
+    def catalogue(self):
+        SessionFactory(training__title="Tours", city="Tours", postal_code="37000")
+        SessionFactory(training__title="Joué", city="Joué-lès-Tours", postal_code="37300")
+        SessionFactory(training__title="Chinon", city="Chinon", postal_code="37500")
+        SessionFactory(training__title="Saint-Cyr", city="Saint-Cyr-sur-Loire", postal_code="37540")
+        SessionFactory(training__title="Bourges", city="Bourges", postal_code="18000")
+        SessionFactory(training__title="Distance", remote=True)
+
+    @pytest.mark.parametrize(
+        "location, expected",
+        [
+            ("Tours", ["Tours"]),  # the exact town, not every town whose name contains it
+            ("tours", ["Tours"]),
+            ("joue les tours", ["Joué"]),
+            ("Joué-lès-Tours", ["Joué"]),
+            ("saint cyr", ["Saint-Cyr"]),  # part of a name when no town has exactly that name
+            ("37500", ["Chinon"]),
+            ("37500 Chinon", ["Chinon"]),
+            ("37", ["Chinon", "Joué", "Saint-Cyr", "Tours"]),  # the département
+            ("18", ["Bourges"]),
+            ("Amboise", []),
+        ],
+    )
+    def test_town_or_postal_code(self, location, expected):
+        assert sorted(titles({"lieu": location})) == expected
+
+
+def test_date_range_applies_to_the_first_day():
+    SessionFactory(training__title="Décembre", days_ahead=20)
+    SessionFactory(training__title="Janvier", days_ahead=50)
+    assert titles({"du": in_days(30)}) == ["Janvier"]
+    assert titles({"au": in_days(20)}) == ["Décembre"]
+    assert titles({"du": in_days(20), "au": in_days(20)}) == ["Décembre"]
+    assert titles({"du": in_days(21), "au": in_days(49)}) == []
+
+
+def test_matching_sessions_are_only_those_meeting_the_criteria():
+    training = SessionFactory(training__title="Budget", city="Tours", days_ahead=20).training
+    SessionFactory(training=training, city="Chinon", postal_code="37500", days_ahead=40)
+    [result] = search_trainings({"lieu": "Chinon"})
+    assert [session.city for session in result.matching_sessions] == ["Chinon"]
+
+
+def test_theme():
+    finances = ThemeFactory(name="Finances", slug="finances")
+    SessionFactory(training__title="Budget", training__theme=finances)
+    SessionFactory(training__title="Urbanisme")
+    assert titles({"theme": finances}) == ["Budget"]
+
+
+def test_pages_and_page_beyond_the_end():
+    for index in range(12):
+        SessionFactory(training__title=f"Formation {index:02d}", days_ahead=20 + index)
+    first = run_search({}, 1, per_page=5)
+    assert first.page.paginator.num_pages == 3 and len(first.page) == 5 and not first.notices
+    beyond = run_search({}, 9, per_page=5)
+    assert beyond.page.number == 3 and len(beyond.page) == 2
+    assert beyond.notices == ["La page 9 n'existe pas : voici la dernière page des résultats."]
+
+
+def test_featured_session_is_the_first_one_still_open():
+    training = SessionFactory(training__title="Budget", registration_closed=True).training
+    later = SessionFactory(training=training, days_ahead=40)
+    [result] = run_search({}).page
+    assert result.featured_session == later
+    assert len(result.matching_sessions) == 2
