@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -85,4 +86,5 @@ class Command(BaseCommand):
                 email_confirmed_at=timezone.now(),
                 cgu_accepted_at=timezone.now(),
             )
+        call_command("seed_accounts_demo", elu_email=DEMO_ELU_EMAIL, verbosity=options["verbosity"])
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
