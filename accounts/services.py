@@ -69,6 +69,21 @@ def stamp_balance_dates(user, changed_fields, today=None):
     return touched
 
 
+def purge_unconfirmed(older_than):
+    """Delete accounts whose address was never confirmed, created before `older_than` (never staff, never
+    accounts that signed in another way, e.g. FranceConnect). Returns how many were deleted."""
+    stale = User.objects.filter(
+        email_confirmed_at__isnull=True,
+        date_joined__lt=older_than,
+        is_staff=False,
+        last_login__isnull=True,
+        franceconnect_sub__isnull=True,
+    )
+    count = stale.count()
+    stale.delete()
+    return count
+
+
 def blocking_dossiers(user):
     """Dossiers that forbid deleting the account: the AMIL is handling them."""
     from enrolment.models import DossierState  # enrolment depends on accounts, not the reverse

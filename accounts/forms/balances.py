@@ -23,9 +23,11 @@ class BalancesForm(forms.ModelForm):
         }
         help_texts = {
             "dife_balance": "Le montant affiché à gauche, sous la cocarde tricolore. Par exemple : 700,00.",
-            "dife_balance_date": "Laissez vide pour la date d'aujourd'hui.",
+            "dife_balance_date": "Le jour où vous avez lu ce montant. Si vous changez le montant sans changer la date, "
+            "la date d'aujourd'hui est enregistrée.",
             "cpf_balance": "Le montant affiché à droite, lié à votre activité professionnelle. Facultatif.",
-            "cpf_balance_date": "Laissez vide pour la date d'aujourd'hui.",
+            "cpf_balance_date": "Le jour où vous avez lu ce montant. Si vous changez le montant sans changer la date, "
+            "la date d'aujourd'hui est enregistrée.",
         }
         widgets = {
             "dife_balance": forms.TextInput(attrs={"inputmode": "decimal"}),

@@ -25,7 +25,7 @@ class LoginForm(auth_forms.AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "Adresse mail"
-        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email"})
         self.fields["password"].label = "Mot de passe"
 
     def confirm_login_allowed(self, user):

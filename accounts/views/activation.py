@@ -90,7 +90,7 @@ def resend_code(request):
             activation.send_already_registered_mail(existing)
     pending["failed"] = 0
     request.session[PENDING_KEY] = pending
-    messages.success(request, f"Un nouveau code a été envoyé à {pending['email']}.")
+    messages.success(request, f"Un nouveau mail a été envoyé à {pending['email']}.")
     return redirect("accounts:activation")
 
 

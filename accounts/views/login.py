@@ -16,7 +16,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_redirect_url(self):
-        return safe_next(self.request, self.request.POST.get(NEXT_FIELD) or self.request.GET.get(NEXT_FIELD))
+        url = safe_next(self.request, self.request.POST.get(NEXT_FIELD) or self.request.GET.get(NEXT_FIELD))
+        # ?next= pointing back to this page would loop (Django raises an error for signed-in users).
+        return "" if url.split("?")[0] == self.request.path else url
 
     def form_invalid(self, form):
         unconfirmed = form.has_error("__all__", "unconfirmed")

@@ -47,7 +47,7 @@ class SignupWizard(NamedUrlSessionWizardView):
         if step == self.done_step_name:
             # Finishing happens on the review's POST, never on a GET.
             return redirect(self.get_step_url(REVIEW_STEP))
-        if step == REVIEW_STEP:
+        if step == REVIEW_STEP and self._first_incomplete_step() is None:
             self.set_state(reviewing=True)
         if step is None:
             # The entry URL (with or without ?next=): go to the current step, without the query string.
@@ -64,10 +64,15 @@ class SignupWizard(NamedUrlSessionWizardView):
             self.storage.set_step_data(self.steps.current, self._storable(form))
         return super().post(*args, **kwargs)
 
+    def _first_incomplete_step(self):
+        return next((name for name in FORM_STEPS if self.get_cleaned_data_for_step(name) is None), None)
+
     def render_next_step(self, form, **kwargs):
         if self.state.get("reviewing"):
-            self.storage.current_step = REVIEW_STEP
-            return redirect(self.get_step_url(REVIEW_STEP))
+            # Back from "Modifier": straight to the review, unless a step still needs answers.
+            target = self._first_incomplete_step() or REVIEW_STEP
+            self.storage.current_step = target
+            return redirect(self.get_step_url(target))
         return super().render_next_step(form, **kwargs)
 
     def render_done(self, form, **kwargs):

@@ -9,10 +9,11 @@
     var wrapper = document.createElement("div");
     wrapper.className = "mb-2";
     var id = select.id + "_filtre";
-    wrapper.innerHTML = '<label class="form-label" for="' + id + '">Rechercher dans la liste</label>' +
+    wrapper.innerHTML = '<label class="form-label" for="' + id + '">Rechercher une collectivité</label>' +
       '<input type="search" class="form-control" id="' + id + '" autocomplete="off" aria-describedby="' + id + '_etat">' +
       '<div class="form-text" id="' + id + '_etat" aria-live="polite"></div>';
-    select.parentNode.insertBefore(wrapper, select);
+    var field = select.closest("div[id^='div_']") || select;
+    field.parentNode.insertBefore(wrapper, field);
     var input = wrapper.querySelector("input");
     var status = wrapper.querySelector(".form-text");
     var options = Array.prototype.slice.call(select.querySelectorAll("option")).filter(function (o) { return o.value; });

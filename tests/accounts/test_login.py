@@ -162,3 +162,8 @@ def test_signed_in_user_visiting_sign_in_goes_on(client):
     client.force_login(UserFactory())
     assert client.get(LOGIN + "?next=/formations/").url == "/formations/"
     assert client.get(LOGIN + "?next=https://evil.example/").url == reverse("accounts:rights")
+
+
+def test_next_pointing_to_the_sign_in_page_does_not_loop(client):
+    client.force_login(UserFactory())
+    assert client.get(LOGIN + "?next=" + LOGIN).url == reverse("accounts:rights")

@@ -349,3 +349,11 @@ def test_done_url_never_creates_an_account_on_get(client):
     response = client.get(step_url("termine"))
     assert response.url == step_url("verification")
     assert not User.objects.exists()
+
+
+def test_opening_the_review_early_does_not_skip_steps(client):
+    client.get(reverse("accounts:signup"))
+    post_step(client, "identite", IDENTITY)
+    html = client.get(step_url("verification")).content.decode()
+    assert html.count("Cette étape est incomplète") == 3
+    assert post_step(client, "contact", CONTACT).url == step_url("adresse")
