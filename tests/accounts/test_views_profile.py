@@ -151,3 +151,9 @@ def test_change_password(client, elu):
 def test_profile_pages_need_sign_in(client):
     for name in ("accounts:profile", "accounts:profile_edit", "accounts:personal_data", "accounts:account_delete"):
         assert client.get(reverse(name)).status_code == 302
+
+
+def test_profile_query_count_does_not_grow_with_mandates(client, elu, django_assert_max_num_queries):
+    MandateFactory.create_batch(6, user=elu)
+    with django_assert_max_num_queries(4):
+        client.get(reverse("accounts:profile"))
