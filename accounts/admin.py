@@ -1,9 +1,26 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from .models import Collectivite, IdentityDocument, IdentityDocumentAccess, Mandate, User
+from .services import stamp_balance_dates
+
+
+class EmailConfirmedFilter(admin.SimpleListFilter):
+    title = "adresse mail confirmée"
+    parameter_name = "email_confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Oui"), ("no", "Non")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(email_confirmed_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(email_confirmed_at__isnull=True)
+        return queryset
 
 
 class MandateInline(admin.TabularInline):
@@ -15,10 +32,21 @@ class MandateInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["birth_name", "first_names"]
-    list_display = ["email", "birth_name", "usage_name", "first_names", "identity_method", "is_staff"]
-    list_filter = ["identity_method", "is_staff", "is_active"]
+    list_display = [
+        "email",
+        "birth_name",
+        "usage_name",
+        "first_names",
+        "identity_method",
+        "dife_balance",
+        "dife_balance_date",
+        "dife_account_missing",
+        "is_staff",
+    ]
+    list_filter = ["identity_method", "dife_account_missing", EmailConfirmedFilter, "is_staff", "is_active"]
     search_fields = ["email", "birth_name", "usage_name", "first_names"]
-    readonly_fields = ["franceconnect_sub", "date_joined", "last_login"]
+    readonly_fields = ["franceconnect_sub", "date_joined", "last_login", "cgu_accepted_at"]
+    formfield_overrides = {models.DecimalField: {"localize": True}}  # "650,00" as staff type it
     inlines = [MandateInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -57,15 +85,20 @@ class UserAdmin(BaseUserAdmin):
         (
             "Droits formation",
             {
+                "description": (
+                    "Montants lus sur Mon Compte Formation. Sans date, un montant modifié est daté d'aujourd'hui ; "
+                    "un montant DIFE enregistré lève le signalement « compte élu absent »."
+                ),
                 "fields": [
                     "dife_balance",
                     "dife_balance_date",
                     "dife_account_missing",
                     "cpf_balance",
                     "cpf_balance_date",
-                ]
+                ],
             },
         ),
+        ("Informations professionnelles", {"fields": ["highest_diploma", "cgu_accepted_at"]}),
         (
             "Accès",
             {
@@ -83,12 +116,34 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
+    def save_model(self, request, obj, form, change):
+        stamp_balance_dates(obj, set(form.changed_data))
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Collectivite)
 class CollectiviteAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "code", "postal_code", "is_member"]
     list_filter = ["kind", "is_member"]
     search_fields = ["name", "code", "postal_code"]
+    actions = ["mark_members", "mark_not_members"]
+
+    @admin.action(description="Marquer comme adhérentes à l'association")
+    def mark_members(self, request, queryset):
+        self.message_user(request, f"{queryset.update(is_member=True)} collectivité(s) marquée(s) adhérente(s).")
+
+    @admin.action(description="Marquer comme non adhérentes")
+    def mark_not_members(self, request, queryset):
+        self.message_user(request, f"{queryset.update(is_member=False)} collectivité(s) marquée(s) non adhérente(s).")
+
+
+@admin.register(Mandate)
+class MandateAdmin(admin.ModelAdmin):
+    list_display = ["user", "function", "collectivite", "start_date", "end_date"]
+    list_filter = ["function", "collectivite__kind"]
+    search_fields = ["user__email", "user__birth_name", "user__usage_name", "collectivite__name", "collectivite__code"]
+    autocomplete_fields = ["user", "collectivite"]
+    list_select_related = ["user", "collectivite"]
 
 
 class IdentityDocumentAccessInline(admin.TabularInline):

@@ -52,6 +52,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             identity_method=IdentityMethod.DOCUMENT,
             identity_verified_at=factory.LazyFunction(timezone.now),
         )
+        unconfirmed = factory.Trait(email_confirmed_at=None)  # signed up, e-mail not confirmed yet
 
 
 class CollectiviteFactory(factory.django.DjangoModelFactory):
@@ -64,6 +65,14 @@ class CollectiviteFactory(factory.django.DjangoModelFactory):
     postal_code = "37000"
     is_member = True
     contact_email = factory.Sequence(lambda n: f"mairie{n}@example.fr")
+
+    class Params:
+        epci = factory.Trait(
+            kind=Collectivite.Kind.EPCI,
+            name=factory.Sequence(lambda n: f"Communauté de communes {n}"),
+            code=factory.Sequence(lambda n: f"2437{n:05d}"),
+            postal_code="",
+        )
 
 
 class MandateFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,6 @@
+from .activation import ActivationCode
 from .collectivites import Collectivite, Mandate
 from .identity import IdentityDocument, IdentityDocumentAccess
 from .user import User
 
-__all__ = ["Collectivite", "IdentityDocument", "IdentityDocumentAccess", "Mandate", "User"]
+__all__ = ["ActivationCode", "Collectivite", "IdentityDocument", "IdentityDocumentAccess", "Mandate", "User"]

@@ -130,7 +130,7 @@ def test_form_errors_are_summarised_and_what_was_typed_is_kept(client, elu, sess
     page = html(response)
     assert response.status_code == 200
     assert (
-        'class="alert alert-danger form-errors"' in page
+        'class="alert alert-danger error-summary"' in page
         and 'href="#id_phone_mobile"' in page
         and 'href="#id_postal_code"' in page
     )

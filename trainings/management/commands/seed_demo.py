@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -303,6 +304,7 @@ class Command(BaseCommand):
                     full_session = session
         if full_session is not None:
             self.fill_session(full_session, staff)
+        call_command("seed_accounts_demo", elu_email=DEMO_ELU_EMAIL, verbosity=options["verbosity"])
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.stdout.write(f"  Équipe : {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD} (administration : /admin/)")
         self.stdout.write(f"  Élu : {DEMO_ELU_EMAIL} / {DEMO_ELU_PASSWORD}")
