@@ -15,10 +15,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -27,6 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import ActivationCode
 from accounts.redirects import with_next
+from mailing import outbox
 
 VALIDITY = datetime.timedelta(days=3)
 MAX_FAILED_ATTEMPTS = 5
@@ -119,10 +118,10 @@ def read_link_token(token):
 
 
 def _send(template_prefix, user, context):
+    """Queue the e-mail in the outbox: delivered after commit, retried if the mail server is down."""
     context = {"user": user, "site_url": settings.SITE_URL, "association": settings.ASSOCIATION, **context}
-    subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
-    body = render_to_string(f"{template_prefix}.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+    subject = " ".join(outbox.render_text(f"{template_prefix}_subject.txt", context).split())
+    outbox.queue_message(user.email, subject, outbox.render_text(f"{template_prefix}.txt", context))
 
 
 def send_activation_mail(user, next_url=""):

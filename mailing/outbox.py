@@ -32,6 +32,11 @@ def _text_engine():
     )
 
 
+def render_text(template_name, context):
+    """A plain-text template rendered without HTML escaping."""
+    return _text_engine().get_template(template_name).render(Context(context))
+
+
 def render_email(template, context=None, *, subject=None):
     """Render `<template>.txt` (and `<template>.html` when it exists) into subject, text and html.
 
@@ -43,7 +48,7 @@ def render_email(template, context=None, *, subject=None):
         "registration_min_days": settings.REGISTRATION_MIN_DAYS,
         **(context or {}),
     }
-    text = _text_engine().get_template(f"{template}.txt").render(Context(context)).strip()
+    text = render_text(f"{template}.txt", context).strip()
     if subject is None:
         subject, _, text = text.partition("\n")
         subject = subject.strip()
@@ -59,9 +64,12 @@ def queue(to, template, context=None, *, subject=None):
     """Queue the rendered e-mail. Call it inside the transaction that makes the change: the e-mail
     exists if and only if the change is committed, and it is delivered after the commit."""
     rendered = render_email(template, context, subject=subject)
-    email = OutgoingEmail.objects.create(
-        to=to, subject=rendered["subject"], body_text=rendered["text"], body_html=rendered["html"]
-    )
+    return queue_message(to, rendered["subject"], rendered["text"], rendered["html"])
+
+
+def queue_message(to, subject, text, html=""):
+    """Queue an already written e-mail (same transaction rules as `queue`)."""
+    email = OutgoingEmail.objects.create(to=to, subject=subject[:255], body_text=text, body_html=html)
     transaction.on_commit(lambda: deliver([email.pk]))
     return email
 

@@ -131,10 +131,13 @@ def test_sign_out_is_a_post(client):
     assert response.url == reverse("home") and "_auth_user_id" not in client.session
 
 
-def test_password_reset_mails_a_french_link_only_to_existing_accounts_and_says_the_same(client, mailoutbox, settings):
+def test_password_reset_mails_a_french_link_only_to_existing_accounts_and_says_the_same(
+    client, mailoutbox, settings, django_capture_on_commit_callbacks
+):
     UserFactory(email="marie@example.fr")
     for email in ("marie@example.fr", "personne@example.fr"):
-        response = client.post(reverse("accounts:password_reset"), {"email": email})
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("accounts:password_reset"), {"email": email})
         assert response.url == reverse("accounts:password_reset_done")
     assert "Si un compte existe avec cette adresse" in client.get(response.url).content.decode()
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["marie@example.fr"]
@@ -142,10 +145,13 @@ def test_password_reset_mails_a_french_link_only_to_existing_accounts_and_says_t
     assert settings.SITE_URL + "/compte/mot-de-passe-oublie/" in mailoutbox[0].body
 
 
-def test_password_reset_sets_a_strong_password_unlocks_and_confirms_the_address(client, mailoutbox, settings):
+def test_password_reset_sets_a_strong_password_unlocks_and_confirms_the_address(
+    client, mailoutbox, settings, django_capture_on_commit_callbacks
+):
     user = UserFactory(email="marie@example.fr", unconfirmed=True)
     lock_out(client, "marie@example.fr", settings)
-    client.post(reverse("accounts:password_reset"), {"email": "marie@example.fr"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "marie@example.fr"})
     path = re.search(r"http://[^/]+(/compte/mot-de-passe-oublie/\S+/\S+/)", mailoutbox[0].body).group(1)
     form_url = client.get(path).url  # Django swaps the token for a session marker
     weak = client.post(form_url, {"new_password1": "faible", "new_password2": "faible"}).content.decode()

@@ -184,3 +184,14 @@ def test_invitation_list_query_count_does_not_grow(staff_client, django_assert_m
     InvitationFactory.create_batch(20)
     with django_assert_max_num_queries(len(small.captured_queries)):
         staff_client.get(url)
+
+
+def test_training_page_opened_from_a_link_shows_the_invitation_context(client):
+    invitation = InvitationFactory(collectivite__name="Loches", collectivite__kind="commune")
+    SessionFactory(training=invitation.training)
+    response = client.get(reverse("invitation", args=[invitation.token]), follow=True)
+    assert response.status_code == 200
+    assert "Invitation de l'AMIL transmise à la commune de Loches" in page_text(response)
+    # Another training's page does not claim the invitation.
+    other = SessionFactory().training
+    assert "Invitation de l'AMIL" not in page_text(client.get(other.get_absolute_url()))
