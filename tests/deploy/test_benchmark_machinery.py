@@ -1,10 +1,13 @@
 """The benchmark's own machinery: page specs render, and its prepared cookies really sign an élu in."""
 
+import io
 from urllib.parse import parse_qs
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import User
 from benchmarks.pages import PAGES
 from benchmarks.run import render_requests
 from tests.factories import UserFactory
@@ -61,3 +64,29 @@ def test_a_wrong_csrf_token_is_refused(client):
         client.cookies[name] = value
     client.handler.enforce_csrf_checks = True
     assert client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": "x" * 32}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_write_path_pairs_are_fresh_open_and_distinct():
+    from django.core.management import call_command
+
+    from benchmarks.fixtures import bench_elus, fresh_pairs, open_sessions
+    from enrolment.models import ACTIVE_STATES, Dossier, DossierState
+    from trainings.deadlines import is_registration_open
+
+    sizes = ["--collectivites", "2", "--trainings", "2", "--sessions", "40", "--elus", "20", "--dossiers", "60"]
+    call_command("generate_bench_data", *sizes, stdout=io.StringIO())
+    sessions = open_sessions()
+    assert sessions and all(s.starts_at > timezone.now() and is_registration_open(s.first_day) for s in sessions)
+    taken = set(Dossier.objects.filter(state__in=ACTIVE_STATES).values_list("user_id", "session_id"))
+    before = set(taken)
+    users = list(bench_elus())
+
+    pairs = fresh_pairs(10, users, sessions, taken, drafts=False)
+    drafts = fresh_pairs(10, users, sessions, taken, drafts=True)
+
+    keys = [(row["user_pk"], row["session_pk"]) for row in pairs + drafts]
+    assert len(keys) == 20 and len(set(keys)) == 20 and not set(keys) & before
+    # Only élus whose identity is verified: they are the ones who can send a dossier.
+    assert all(User.objects.get(pk=pk).identity_verified for pk, _ in keys)
+    assert Dossier.objects.filter(pk__in=[row["dossier_pk"] for row in drafts], state=DossierState.DRAFT).count() == 10
