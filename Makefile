@@ -7,6 +7,11 @@ PIP := $(VENV)/bin/pip
 # PostgreSQL used by `make test` when reachable (override to isolate parallel runs).
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
+# `make bench`: the load test (benchmarks/run.py). BENCH_SCALE=small (1,000 sessions) or full (10,000).
+BENCH_SCALE ?= small
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dife_bench
+BENCH_PORT ?= 8090
+BENCH_DURATION ?= 10
 
 .PHONY: install browser run test test-sqlite test-postgres lint bench clean
 
@@ -53,6 +58,10 @@ test: lint browser
 	@echo "== SQLite"
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+bench: install
+	$(PY) benchmarks/run.py --scale $(BENCH_SCALE) --database-url $(BENCH_DATABASE_URL) \
+		--port $(BENCH_PORT) --duration $(BENCH_DURATION)
 
 clean:
 	rm -rf $(VENV) staticfiles .test_media .test_private_media

@@ -14,6 +14,7 @@ admin.site.index_title = "Back-office de la Maison des Maires"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sante/", views.health, name="health"),
+    path("sante/plancher/", views.floor, name="floor"),
     path("mentions/cgu/", TemplateView.as_view(template_name="legal/cgu.html"), name="cgu"),
     path(
         "mentions/donnees-personnelles/",

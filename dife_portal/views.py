@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 
@@ -15,6 +15,14 @@ def health(request):
     except Exception:
         return JsonResponse({"status": "indisponible"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def floor(request):
+    """The benchmark's floor: a trivial answer through the whole middleware stack, without the database.
+
+    `make bench` prints every page's figures beside this one's (the framework's limit on the machine).
+    """
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception=None):

@@ -1,0 +1,92 @@
+"""The benchmark's own machinery: page specs render, and its prepared cookies really sign an élu in."""
+
+import io
+from urllib.parse import parse_qs
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from benchmarks.pages import PAGES
+from benchmarks.run import render_requests
+from tests.factories import UserFactory
+
+FIXTURES = {
+    "context": {"training_url": "/formations/1-budget/", "training_pk": 1, "training_slug": "budget"},
+    "elu": [{"user_pk": 1, "cookie": "sessionid=s1; csrftoken=c1", "csrf": "c1"}],
+    "elu_once": [{"user_pk": 2, "cookie": "sessionid=s2; csrftoken=c2", "csrf": "c2"}],
+    "pair": [{"user_pk": 3, "cookie": "sessionid=s3; csrftoken=c3", "csrf": "c3", "session_pk": 7}],
+    "draft": [{"user_pk": 4, "cookie": "sessionid=s4; csrftoken=c4", "csrf": "c4", "session_pk": 7, "dossier_pk": 9}],
+    "invitation": [{"invitation_token": "tok", "invitation_training_pk": 1}],
+}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_every_page_spec_renders_its_requests(page):
+    (method, path, cookie, body), *_ = render_requests(page, FIXTURES)
+    assert method == page.method and path.startswith("/") and "{" not in path
+    if page.identity != "anonymous" and page.identity != "invitation":
+        assert cookie.startswith("sessionid=")
+    if page.method == "POST":
+        assert parse_qs(body)["csrfmiddlewaretoken"] == [FIXTURES[page.identity][0]["csrf"]]
+        assert page.write_check, "a write path must say which rows it changes"
+
+
+def test_floor_comes_first_and_slots_are_marked():
+    assert PAGES[0].path == "/sante/plancher/"
+    assert {p.identity for p in PAGES if not p.enabled} >= {"invitation", "draft"}
+
+
+@pytest.mark.django_db
+def test_prepared_cookies_sign_the_elu_in_and_pass_csrf(client):
+    from benchmarks.fixtures import signed_in
+
+    user = UserFactory()
+    prepared = signed_in(user)
+    for pair in prepared["cookie"].split("; "):
+        name, value = pair.split("=", 1)
+        client.cookies[name] = value
+    client.handler.enforce_csrf_checks = True
+    assert client.get(reverse("enrolment:list")).status_code == 200
+    response = client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": prepared["csrf"]})
+    assert response.status_code == 302
+    assert client.get(reverse("enrolment:list")).status_code == 302  # signed out: back to the login page
+
+
+@pytest.mark.django_db
+def test_a_wrong_csrf_token_is_refused(client):
+    from benchmarks.fixtures import signed_in
+
+    prepared = signed_in(UserFactory())
+    for pair in prepared["cookie"].split("; "):
+        name, value = pair.split("=", 1)
+        client.cookies[name] = value
+    client.handler.enforce_csrf_checks = True
+    assert client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": "x" * 32}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_write_path_pairs_are_fresh_open_and_distinct():
+    from django.core.management import call_command
+
+    from benchmarks.fixtures import bench_elus, fresh_pairs, open_sessions
+    from enrolment.models import ACTIVE_STATES, Dossier, DossierState
+    from trainings.deadlines import is_registration_open
+
+    sizes = ["--collectivites", "2", "--trainings", "2", "--sessions", "40", "--elus", "20", "--dossiers", "60"]
+    call_command("generate_bench_data", *sizes, stdout=io.StringIO())
+    sessions = open_sessions()
+    assert sessions and all(s.starts_at > timezone.now() and is_registration_open(s.first_day) for s in sessions)
+    taken = set(Dossier.objects.filter(state__in=ACTIVE_STATES).values_list("user_id", "session_id"))
+    before = set(taken)
+    users = list(bench_elus())
+
+    pairs = fresh_pairs(10, users, sessions, taken, drafts=False)
+    drafts = fresh_pairs(10, users, sessions, taken, drafts=True)
+
+    keys = [(row["user_pk"], row["session_pk"]) for row in pairs + drafts]
+    assert len(keys) == 20 and len(set(keys)) == 20 and not set(keys) & before
+    # Only élus whose identity is verified: they are the ones who can send a dossier.
+    assert all(User.objects.get(pk=pk).identity_verified for pk, _ in keys)
+    assert Dossier.objects.filter(pk__in=[row["dossier_pk"] for row in drafts], state=DossierState.DRAFT).count() == 10

@@ -1,0 +1,11 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_floor_answers_through_the_middleware_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("floor"))
+    assert response.status_code == 200 and response.content == b"ok"
+    # Same middleware stack as every page: the security headers are there.
+    assert "Content-Security-Policy" in response and response["X-Frame-Options"] == "DENY"
