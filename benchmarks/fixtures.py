@@ -4,7 +4,7 @@ Run by benchmarks/run.py with the same environment as the servers (same database
 `generate_bench_data`. Prints a JSON document; nothing here goes through the login form, so the
 figures measure the pages, not the password hasher.
 
-    python benchmarks/fixtures.py --elus 200 --once 4000 --pairs 4000 --drafts 0 --invitations 200
+    python benchmarks/fixtures.py --elus 200 --once 4000 --pairs 4000 --drafts 1500 --visitors 200 --invitations 200
 """
 
 import argparse
@@ -31,7 +31,9 @@ from django.utils.crypto import get_random_string  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from enrolment.models import ACTIVE_STATES, Dossier, DossierLog, DossierState  # noqa: E402
+from enrolment import rules, services  # noqa: E402
+from enrolment.models import ACTIVE_STATES, Dossier, DossierEvent, DossierLog, DossierState  # noqa: E402
+from trainings import invitations  # noqa: E402
 from trainings.deadlines import is_registration_open  # noqa: E402
 from trainings.management.commands.generate_bench_data import BENCH_DOMAIN  # noqa: E402
 from trainings.models import Invitation, Session, Training  # noqa: E402
@@ -55,8 +57,20 @@ def signed_in(user):
     return {"user_pk": user.pk, "cookie": cookie, "csrf": csrf}
 
 
+def visitor(invitation):
+    """A session cookie for a visitor who is not signed in and followed `invitation` (as the invitation link does)."""
+    store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
+    invitations.record_open(invitation, store)
+    store.create()
+    return {"cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}"}
+
+
 def bench_elus():
-    return User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}", is_staff=False).order_by("pk")
+    return (
+        User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}", is_staff=False)
+        .prefetch_related("mandates")
+        .order_by("pk")
+    )
 
 
 def the_training():
@@ -91,13 +105,32 @@ def fresh_pairs(count, users, sessions, taken, drafts):
     rows = []
     with transaction.atomic():
         for user, session in pairs:
-            row = {**signed_in(user), "session_pk": session.pk}
-            if drafts:
-                dossier = Dossier.objects.create(user=user, session=session, created_by=user)
-                DossierLog.objects.create(dossier=dossier, by=user, to_state=DossierState.DRAFT)
+            rows.append({**signed_in(user), "session_pk": session.pk})
+        if drafts:
+            # What "Créer mon dossier" leaves (services.prefill), every detail present: "Envoyer mon dossier" sends it.
+            dossiers = Dossier.objects.bulk_create(
+                [Dossier(user=u, session=s, created_by=u, **services.prefill(u)) for u, s in pairs]
+            )
+            incomplete = [d.pk for d in dossiers if rules.missing_information(d)]
+            if incomplete:
+                sys.exit(f"Bench drafts miss information the AMIL needs: {incomplete[:5]}…")
+            DossierLog.objects.bulk_create(
+                DossierLog(dossier=d, by_id=d.user_id, to_state=DossierState.DRAFT, event=DossierEvent.CREATED)
+                for d in dossiers
+            )
+            for row, dossier in zip(rows, dossiers, strict=True):
                 row["dossier_pk"] = dossier.pk
-            rows.append(row)
     return rows
+
+
+def visitors(count, training_pk):
+    if count == 0:
+        return []
+    invitation = Invitation.objects.filter(training_id=training_pk, collectivite__isnull=False).first()
+    if invitation is None:
+        sys.exit("No invitation to the bench training: run generate_bench_data first.")
+    with transaction.atomic():
+        return [visitor(invitation) for _ in range(count)]
 
 
 def main():
@@ -105,7 +138,8 @@ def main():
     parser.add_argument("--elus", type=int, default=200, help="signed-in élus reused in turn (read pages)")
     parser.add_argument("--once", type=int, default=0, help="signed-in élus used once each")
     parser.add_argument("--pairs", type=int, default=0, help="fresh (élu, open session) pairs")
-    parser.add_argument("--drafts", type=int, default=0, help="fresh pairs, each with a draft dossier")
+    parser.add_argument("--drafts", type=int, default=0, help="fresh pairs, each with a draft dossier ready to send")
+    parser.add_argument("--visitors", type=int, default=0, help="visitors who followed an invitation to the training")
     parser.add_argument("--invitations", type=int, default=200)
     args = parser.parse_args()
 
@@ -121,12 +155,14 @@ def main():
     taken = set(
         Dossier.objects.filter(session__in=sessions, state__in=ACTIVE_STATES).values_list("user_id", "session_id")
     )
+    context = the_training()
     document = {
-        "context": the_training(),
+        "context": context,
         "elu": readers,
         "elu_once": once,
         "pair": fresh_pairs(args.pairs, pool, sessions, taken, drafts=False),
         "draft": fresh_pairs(args.drafts, pool, sessions, taken, drafts=True),
+        "visitor": visitors(args.visitors, context["training_pk"]),
         "invitation": [
             {"invitation_token": token, "invitation_training_pk": training_pk}
             for token, training_pk in Invitation.objects.order_by("pk").values_list("token", "training_id")[

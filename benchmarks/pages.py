@@ -4,17 +4,20 @@
 - always: {training_url}, {training_pk}, {training_slug} (the published training with most sessions);
 - identity "elu", "elu_once": {user_pk};
 - identity "pair": {user_pk}, {session_pk} — an open session this élu has no dossier for;
-- identity "draft": the same, plus {dossier_pk} — a draft dossier of that élu for that session;
+- identity "draft": the same, plus {dossier_pk} — a draft dossier of that élu for that session, with every detail
+  the AMIL needs filled in and checked ("Vérifiez votre dossier" done): what "Envoyer mon dossier" sends;
 - identity "invitation": {invitation_token}, {invitation_training_pk}.
 
 Identities:
-- "anonymous": no cookie;
+- "anonymous": no cookie (the public pages may come from the page cache, dife_portal/page_cache.py);
+- "visitor": not signed in, with a session cookie holding a followed invitation: what an élu who clicked an
+  invitation link carries, and never served from the page cache (what the page costs to build);
 - "elu": signed in, one élu after another among a few hundred (read pages);
 - "elu_once", "pair", "draft": signed in, each élu (and session) used by one request only (write paths);
 - "invitation": no cookie, a different invitation link per request.
 Signed-in requests carry the élu's session and CSRF cookies; a POST gets `csrfmiddlewaretoken` added.
-A write path lists `write_check`: SQL counting the rows it changes, which must move by exactly one per
-request (`write_delta`), so a page that answers 200 with a form error is caught.
+A write path lists `write_check`: SQL counting the rows it changes, which must move by exactly `write_delta` per
+request sent, so a page that answers with a form error or a redirect to the form is caught.
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +32,8 @@ class Page:
     form: dict = field(default_factory=dict)
     expect_status: int = 200
     expect_text: str = ""
+    # For a redirect: a piece of the Location header (the page it must lead to).
+    expect_location: str = ""
     # Also measured with the base data set, for the scale ratio.
     scale: bool = False
     # Its first-visit weight (HTML, CSS, JS as sent, compressed) is measured.
@@ -48,44 +53,50 @@ class Page:
 
 FLOOR = Page("Plancher (/sante/plancher/)", "/sante/plancher/", expect_text="ok")
 
+# Budgets apply to every read page, cached or not; the scale ratio is taken on the pages built for each request.
 PAGES = [
     FLOOR,
     Page("Accueil", "/", expect_text="Trouver une formation"),
-    Page("Recherche de formations", "/formations/", scale=True, expect_text="Trouver une formation"),
-    Page("Page d'une formation", "{training_url}", scale=True, weight=True),
+    Page("Recherche de formations", "/formations/", expect_text="Trouver une formation"),
+    Page(
+        "Recherche par mots-clés et lieu",
+        "/formations/?q=budget+communal&lieu=Tours",
+        expect_text="correspond",
+    ),
+    Page("Page d'une formation", "{training_url}", weight=True, expect_text="Inscription à cette formation"),
+    Page(
+        "Recherche de formations, sans cache (visiteur avec session)",
+        "/formations/",
+        identity="visitor",
+        scale=True,
+        expect_text="Trouver une formation",
+    ),
+    Page(
+        "Page d'une formation, sans cache (visiteur avec session)",
+        "{training_url}",
+        identity="visitor",
+        scale=True,
+        expect_text="Invitation de l",
+    ),
     Page("Santé (/sante/, une requête SQL)", "/sante/", expect_text="ok"),
-    Page("Mes dossiers (connecté)", "/dossiers/", identity="elu", expect_text="Mes dossiers"),
-    # Stands in for the write path until send-a-dossier lands: a POST with the élu's CSRF token that
-    # deletes one session row per request.
     Page(
-        "Se déconnecter (POST + CSRF)",
-        "/compte/deconnexion/",
-        identity="elu_once",
-        method="POST",
-        expect_status=302,
-        write_check="SELECT count(*) FROM django_session",
-        write_delta=-1,
-        min_throughput_ratio=0,
-        max_p95_ratio=0,
-    ),
-    # --- Slots: enable once the branch that builds the page is merged (fill in URL and fields). ---
-    Page(
-        "Lien d'invitation",
-        "/formations/invitation/{invitation_token}/",  # TODO(invitations): the real URL
+        "Lien d'invitation (compté, mis en session, redirigé)",
+        "/invitation/{invitation_token}/",
         identity="invitation",
-        enabled=False,
+        expect_status=302,
+        expect_location="/formations/",
     ),
+    Page("Mes dossiers (connecté)", "/dossiers/", identity="elu", expect_text="Mes dossiers"),
     Page(
         "Envoyer un dossier (écriture, verrou des places)",
-        "/dossiers/{dossier_pk}/envoyer/",  # TODO(enrolment): the real URL and form fields
+        "/dossiers/{dossier_pk}/envoyer/",
         identity="draft",
         method="POST",
-        form={"confirm": "on"},
         expect_status=302,
+        expect_location="/envoye/",
         write_check="SELECT count(*) FROM enrolment_dossier WHERE state IN ('submitted', 'waitlisted')",
         min_rps=100,
         min_throughput_ratio=0,
         max_p95_ratio=0,
-        enabled=False,
     ),
 ]

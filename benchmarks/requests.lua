@@ -3,7 +3,7 @@
 -- Arguments (after `--`): FILE MODE THREADS
 --   FILE    one request per line: METHOD <tab> PATH <tab> COOKIE <tab> BODY (BODY url-encoded or empty)
 --   MODE    "cycle": replay the lines in turn for the whole run (read pages, many élus)
---           "once":  send each line once, then stop (write path: one élu/session pair per request)
+--           "once":  send each line once, stop once each has its answer (write path: one dossier per request)
 --   THREADS wrk's -t, so that each thread takes its own share of the lines
 -- At the end, one line "WRK_JSON {...}" with throughput, errors and latency percentiles (microseconds).
 
@@ -35,8 +35,9 @@ function init(args)
     end
     index = index + 1
   end
-  sent, received, exhausted = 0, 0, 0
-  -- Once every line is sent, a connection still asking for work gets this harmless request.
+  sent, received, answered, exhausted = 0, 0, 0, 0
+  line_count = #requests_list
+  -- Once every line is sent, a connection still asking for work gets this harmless request (it answers "ok").
   filler = wrk.format("GET", "/sante/plancher/")
 end
 
@@ -54,23 +55,32 @@ end
 
 function response(status, headers, body)
   received = received + 1
-  if mode == "once" and received >= #requests_list then
-    wrk.thread:stop()
+  if mode == "once" then
+    -- The floor's "ok" answers a filler; anything else answers one of the lines.
+    if not (exhausted == 1 and status == 200 and body == "ok") then
+      answered = answered + 1
+    end
+    if answered >= #requests_list then
+      wrk.thread:stop()
+    end
   end
 end
 
 function done(summary, latency, requests)
-  local exhausted_threads = 0
+  local exhausted_threads, lines_sent, lines_answered = 0, 0, 0
   for _, thread in ipairs(threads) do
     exhausted_threads = exhausted_threads + (thread:get("exhausted") or 0)
+    lines_sent = lines_sent + math.min(thread:get("sent") or 0, thread:get("line_count") or 0)
+    lines_answered = lines_answered + (thread:get("answered") or 0)
   end
   local e = summary.errors
   io.write(string.format(
     'WRK_JSON {"requests": %d, "duration_us": %d, "bytes": %d, ' ..
     '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, ' ..
-    '"latency_us": {"p50": %d, "p95": %d, "p99": %d, "max": %d, "mean": %.1f}, "exhausted_threads": %d}\n',
+    '"latency_us": {"p50": %d, "p95": %d, "p99": %d, "max": %d, "mean": %.1f}, "exhausted_threads": %d, ' ..
+    '"writes_sent": %d, "writes_answered": %d}\n',
     summary.requests, summary.duration, summary.bytes,
     e.connect, e.read, e.write, e.status, e.timeout,
     latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max, latency.mean,
-    exhausted_threads))
+    exhausted_threads, lines_sent, lines_answered))
 end

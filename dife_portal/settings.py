@@ -81,14 +81,30 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env.bool("DATABASE_JIT", default=False):
+    # PostgreSQL's JIT compiler costs tens of milliseconds on the catalogue search for no gain on queries that
+    # run in a few milliseconds (it is meant for long analytical queries): off for this OLTP workload.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side cursors cost three round trips for every small list a form iterates (DECLARE, FETCH, CLOSE) and
+    # do not work behind PgBouncer in transaction mode: the portal's lists are small, client-side cursors suffice.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = not env.bool("DATABASE_SERVER_SIDE_CURSORS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One shared cache (Redis) when several app servers run: CACHE_URL=redis://127.0.0.1:6379/0.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "dife_portal.redis_cache.RedisCache"  # the same, one client per pool
 # Several portals (staging, production) sharing one Redis keep apart with a prefix (or a database number).
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="")
 # Sessions in the database by default (shared by every app server); "cache" when Redis is the cache.
 SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+# Public pages (home, search, training page) are cached this many seconds for visitors without a session
+# (dife_portal/page_cache.py); 0 turns that off. RELEASE (e.g. the commit deployed) starts a deployment with
+# fresh pages.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
+RELEASE = env("RELEASE", default="")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -121,6 +137,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Identity documents: a private folder (PRIVATE_MEDIA_ROOT) by default; several app servers share a volume
+    # or an S3-compatible bucket (PRIVATE_STORAGE_BACKEND=storages.backends.s3.S3Storage, docs/deployment.md §5).
+    "private": {
+        "BACKEND": env("PRIVATE_STORAGE_BACKEND", default="accounts.models.identity.PrivateStorage"),
+        "OPTIONS": env.json("PRIVATE_STORAGE_OPTIONS", default={}),
+    },
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_BACKEND",
@@ -134,6 +156,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 # Identity documents never live under a public URL: they are served by a permission-checked view.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
+# The STORAGES alias identity documents are written to (a deployment settings module may define its own).
+IDENTITY_DOCUMENTS_STORAGE = env("IDENTITY_DOCUMENTS_STORAGE", default="private")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -187,6 +211,14 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"  # one counter per add
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# The client address django-axes counts failures for (through django-ipware). Default: the TCP peer (REMOTE_ADDR),
+# right when gunicorn faces the clients. Behind a reverse proxy every request comes from the proxy: set
+# AXES_IPWARE_META_PRECEDENCE_ORDER=HTTP_X_FORWARDED_FOR,REMOTE_ADDR and AXES_IPWARE_PROXY_COUNT to the proxies
+# between the client and the proxy that writes the header (docs/deployment.md §4). Never trust the header without a
+# proxy that overwrites it: a client could then pick the address it is counted under.
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env.list("AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"]))
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+AXES_IPWARE_PROXY_ORDER = env("AXES_IPWARE_PROXY_ORDER", default="left-most")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -2,7 +2,10 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from .page_cache import cache_public_page
 
+
+@cache_public_page()
 def home(request):
     return render(request, "home.html", {"step": 1})
 

@@ -48,8 +48,9 @@ def locking_transaction():
 
 
 def lock_session(session_pk):
-    """Lock and return the session row. Call inside `locking_transaction()`, before locking any dossier."""
-    return Session.objects.select_for_update().get(pk=session_pk)
+    """Lock and return the session row (its training read along, not locked). Call inside `locking_transaction()`,
+    before locking any dossier."""
+    return Session.objects.select_for_update(of=("self",)).select_related("training").get(pk=session_pk)
 
 
 @dataclass(frozen=True)

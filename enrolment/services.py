@@ -86,7 +86,11 @@ def _log(dossier, by, from_state, event, note=""):
 
 
 def _lock_dossier(dossier_pk):
-    return Dossier.objects.select_for_update().select_related("session__training", "user").get(pk=dossier_pk)
+    # Only the dossier row is locked (of=self): the joined training and élu rows are read, not locked, so that two
+    # élus sending to sessions of one training never wait for each other.
+    return (
+        Dossier.objects.select_for_update(of=("self",)).select_related("session__training", "user").get(pk=dossier_pk)
+    )
 
 
 def _lock_session_and_dossier(dossier):
@@ -207,7 +211,7 @@ def submit(dossier, *, by):
             raise TransitionNotAllowed(dossier, "envoyer le dossier")
         now = timezone.now()
         _ensure_registration_open(session, now)
-        user = User.objects.get(pk=dossier.user_id)
+        user = dossier.user  # read with the locked dossier, in this transaction
         if not user.identity_verified:
             raise IdentityNotVerified()
         missing = rules.missing_information(dossier)
@@ -216,10 +220,12 @@ def submit(dossier, *, by):
 
         for field in VERIFIED_IDENTITY_FIELDS:
             setattr(dossier, field, getattr(user, field))
-        _offer_free_seats(session, now)  # seats added by staff go to the waiting list first
+        availability = seats.availability(session, now)
+        if _offer_free_seats(session, now, availability=availability):  # seats added by staff: waiting list first
+            availability = seats.availability(session, now)
         dossier.submitted_at = now
         from_state = dossier.state
-        if seats.availability(session, now).free > 0:
+        if availability.free > 0:
             dossier.state = DossierState.SUBMITTED
             event, mail = DossierEvent.SUBMITTED, "submitted"
         else:
@@ -235,11 +241,14 @@ def submit(dossier, *, by):
 # --- Waiting list -----------------------------------------------------------------------------------------
 
 
-def _offer_free_seats(session, now, by=None):
-    """Offer every free seat to the next dossiers of the waiting list. The session row must be locked."""
+def _offer_free_seats(session, now, by=None, availability=None):
+    """Offer every free seat to the next dossiers of the waiting list. The session row must be locked.
+
+    `availability`: the seats counted under this lock, when the caller has them already.
+    """
     if not rules.can_offer_seats(session, now):
         return []
-    availability = seats.availability(session, now)
+    availability = availability or seats.availability(session, now)
     if availability.free == 0 or availability.waiting == 0:
         return []
     expires_at = rules.offer_expires_at(session, now)
@@ -480,7 +489,7 @@ def review_identity_document(document, *, by, accepted, reason=""):
         raise ReasonRequired()
     with seats.locking_transaction():
         on_hold = list(
-            Dossier.objects.select_for_update()
+            Dossier.objects.select_for_update(of=("self",))
             .select_related("session__training")
             .filter(user_id=document.user_id, state=DossierState.AWAITING_IDENTITY)
             .order_by("pk")

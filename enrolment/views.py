@@ -186,7 +186,8 @@ def review(request, pk):
 @login_required
 @require_POST
 def send(request, pk):
-    dossier = _own_dossier(request, pk)
+    # The service locks and reads the dossier again: here only whose it is matters.
+    dossier = get_object_or_404(Dossier.objects.only("pk", "user_id", "session_id"), pk=pk, user=request.user)
     try:
         dossier = services.submit(dossier, by=request.user)
     except EnrolmentError as error:

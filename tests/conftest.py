@@ -2,6 +2,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 
@@ -12,6 +13,14 @@ def _isolated_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
     yield
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no page cached by an earlier test (whose rows had the same ids)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 
 from . import (
     admin_invitations,  # noqa: F401 - registers InvitationAdmin
+    catalogue_cache,
     rules,
 )
 from .models import Modality, Organiser, Session, Theme, Training
@@ -159,11 +160,13 @@ class TrainingAdmin(HttpsUrlsMixin, admin.ModelAdmin):
     @admin.action(description="Publier les formations sélectionnées", permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.filter(is_published=False).update(is_published=True)
+        catalogue_cache.bump_after_commit([catalogue_cache.CATALOGUE])  # update() sends no signal
         self.message_user(request, f"{count} formation(s) publiée(s).", messages.SUCCESS)
 
     @admin.action(description="Dépublier les formations sélectionnées", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.filter(is_published=True).update(is_published=False)
+        catalogue_cache.bump_after_commit([catalogue_cache.CATALOGUE])  # update() sends no signal
         self.message_user(request, f"{count} formation(s) dépubliée(s) : elles n'apparaissent plus sur le portail.")
 
 

@@ -147,7 +147,8 @@ class SessionQuerySet(models.QuerySet):
     def with_seats_taken(self):
         """Annotate `seats_taken`: the dossiers holding a seat (one subquery, whatever the number of sessions).
 
-        For display only: enrolment counts again under a row lock before it gives a seat away.
+        For display only: enrolment counts again under a row lock before it gives a seat away. COUNT(*) (not of the
+        primary key) lets PostgreSQL answer from the dossier (session, state) index alone.
         """
         from enrolment.models import SEAT_HOLDING_STATES, Dossier
 
@@ -155,7 +156,7 @@ class SessionQuerySet(models.QuerySet):
             Dossier.objects.filter(session=models.OuterRef("pk"), state__in=SEAT_HOLDING_STATES)
             .order_by()
             .values("session")
-            .annotate(count=models.Count("pk"))
+            .annotate(count=models.Count("*"))
             .values("count")
         )
         return self.annotate(seats_taken=Coalesce(models.Subquery(taken), 0))
@@ -188,7 +189,12 @@ class Session(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(seats__gt=0), name="session_seats_positive"),
         ]
-        indexes = [models.Index(fields=["starts_at"])]
+        indexes = [
+            models.Index(fields=["starts_at"]),
+            # A training's next sessions in date order: the search's "next (bookable) session" per training and the
+            # training page read a few index entries, whatever the number of sessions in the catalogue.
+            models.Index(fields=["training", "starts_at"], name="session_training_starts_at"),
+        ]
 
     def __str__(self):
         start = timezone.localtime(self.starts_at).strftime("%d/%m/%Y")

@@ -1,12 +1,15 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import deadlines
+from dife_portal.page_cache import cache_public_page
+
+from . import catalogue_cache, deadlines
 from . import search as catalogue
 from .forms import TrainingSearchForm
 from .models import Training
 
 
+@cache_public_page(catalogue_cache.search_versions)
 def search(request):
     """Step 2: "Trouver une formation". Invalid criteria are reported and ignored, never a server error."""
     form = TrainingSearchForm(request.GET)
@@ -30,6 +33,7 @@ def search(request):
     return render(request, "trainings/search.html", context)
 
 
+@cache_public_page(catalogue_cache.training_page_versions)
 def detail(request, pk, slug):
     """The training page, at a stable address: a wrong or outdated slug redirects (301) to the right one."""
     training = get_object_or_404(Training.objects.select_related("organiser", "theme"), pk=pk)

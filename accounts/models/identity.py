@@ -2,7 +2,7 @@ import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -30,12 +30,13 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
 
-private_storage = PrivateStorage()
-
-
 def get_private_storage():
-    # A callable keeps the storage (and its machine-specific path) out of the migrations.
-    return private_storage
+    """Where identity documents are stored: the STORAGES alias `IDENTITY_DOCUMENTS_STORAGE` ("private").
+
+    By default a PrivateStorage folder; several app servers point it at a shared volume or an S3-compatible
+    private bucket (docs/deployment.md §5). A callable keeps the storage out of the migrations.
+    """
+    return storages[settings.IDENTITY_DOCUMENTS_STORAGE]
 
 
 def identity_upload_to(instance, filename):
@@ -136,6 +137,6 @@ class IdentityDocumentAccess(models.Model):
 def _delete_identity_files(sender, instance, **kwargs):
     # Deleting an élu (cascade) must not leave copies of their identity card on disk; wait for the
     # commit so that a rolled-back deletion keeps its files.
-    names = [f.name for f in (instance.front, instance.back) if f]
-    if names:
-        transaction.on_commit(lambda: [private_storage.delete(name) for name in names])
+    files = [(f.storage, f.name) for f in (instance.front, instance.back) if f]
+    if files:
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from benchmarks.pages import PAGES
+from enrolment import rules
 from benchmarks.run import render_requests
 from tests.factories import UserFactory
 
@@ -19,6 +20,7 @@ FIXTURES = {
     "pair": [{"user_pk": 3, "cookie": "sessionid=s3; csrftoken=c3", "csrf": "c3", "session_pk": 7}],
     "draft": [{"user_pk": 4, "cookie": "sessionid=s4; csrftoken=c4", "csrf": "c4", "session_pk": 7, "dossier_pk": 9}],
     "invitation": [{"invitation_token": "tok", "invitation_training_pk": 1}],
+    "visitor": [{"cookie": "sessionid=s5"}],
 }
 
 
@@ -33,9 +35,16 @@ def test_every_page_spec_renders_its_requests(page):
         assert page.write_check, "a write path must say which rows it changes"
 
 
-def test_floor_comes_first_and_slots_are_marked():
+def test_floor_comes_first_and_every_page_of_the_issue_is_measured():
     assert PAGES[0].path == "/sante/plancher/"
-    assert {p.identity for p in PAGES if not p.enabled} >= {"invitation", "draft"}
+    assert all(page.enabled for page in PAGES)
+    paths = {page.path for page in PAGES}
+    assert {"/formations/", "{training_url}", "/invitation/{invitation_token}/", "/dossiers/"} <= paths
+    (send,) = [page for page in PAGES if page.is_write]
+    assert send.path == "/dossiers/{dossier_pk}/envoyer/" and send.method == "POST" and send.min_rps == 100
+    assert "submitted" in send.write_check and "waitlisted" in send.write_check
+    # The scale ratio is taken on pages built for each request, not on the page cache.
+    assert {page.identity for page in PAGES if page.scale} == {"visitor"}
 
 
 @pytest.mark.django_db
@@ -89,4 +98,54 @@ def test_write_path_pairs_are_fresh_open_and_distinct():
     assert len(keys) == 20 and len(set(keys)) == 20 and not set(keys) & before
     # Only élus whose identity is verified: they are the ones who can send a dossier.
     assert all(User.objects.get(pk=pk).identity_verified for pk, _ in keys)
-    assert Dossier.objects.filter(pk__in=[row["dossier_pk"] for row in drafts], state=DossierState.DRAFT).count() == 10
+    prepared = Dossier.objects.filter(pk__in=[row["dossier_pk"] for row in drafts], state=DossierState.DRAFT)
+    assert prepared.count() == 10
+    # Ready to send: every detail the AMIL needs is there.
+    assert all(rules.missing_information(dossier) == [] for dossier in prepared)
+
+
+def sign_in_with(client, prepared):
+    for pair in prepared["cookie"].split("; "):
+        name, value = pair.split("=", 1)
+        client.cookies[name] = value
+
+
+@pytest.mark.django_db
+def test_a_prepared_draft_is_sent_by_its_elu_with_the_bench_request(client):
+    """What wrk sends for "Envoyer un dossier": the élu's cookies, the CSRF token, nothing else."""
+    from django.core.management import call_command
+
+    from benchmarks.fixtures import bench_elus, fresh_pairs, open_sessions
+    from benchmarks.pages import PAGES
+    from enrolment.models import Dossier, DossierState
+
+    sizes = ["--collectivites", "2", "--trainings", "2", "--sessions", "40", "--elus", "20", "--dossiers", "20"]
+    call_command("generate_bench_data", *sizes, stdout=io.StringIO())
+    (row,) = fresh_pairs(1, list(bench_elus()), open_sessions(), set(), drafts=True)
+    (send,) = [page for page in PAGES if page.is_write]
+    (method, path, cookie, body), *_ = render_requests(send, {**FIXTURES, "draft": [row]})
+    sign_in_with(client, row)
+    client.handler.enforce_csrf_checks = True
+    response = client.post(path, data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == send.expect_status and send.expect_location in response["Location"]
+    assert Dossier.objects.get(pk=row["dossier_pk"]).state in (DossierState.SUBMITTED, DossierState.WAITLISTED)
+
+
+@pytest.mark.django_db
+def test_a_visitor_cookie_carries_a_followed_invitation_and_bypasses_the_page_cache(client):
+    from benchmarks.fixtures import visitor
+    from tests.factories import InvitationFactory
+
+    invitation = InvitationFactory()
+    sign_in_with(client, visitor(invitation))
+    url = invitation.training.get_absolute_url()
+    client.get(url)
+    response = client.get(url)
+    assert "invitation-banner" in response.content.decode()
+    assert not any(key.startswith(":1:page:") for key in _cache_keys())
+
+
+def _cache_keys():
+    from django.core.cache import cache
+
+    return list(getattr(cache, "_cache", {}).keys())

@@ -57,3 +57,11 @@ def test_reset_never_wipes_a_database_with_real_accounts():
     with pytest.raises(CommandError, match="refused"):
         generate("--reset")
     assert User.objects.filter(email="marie@mairie-tours.fr").exists()
+
+
+def test_bench_trainings_are_found_by_the_keyword_search():
+    from trainings.search import search_trainings
+
+    generate()
+    assert all(training.search_text for training in Training.objects.all())
+    assert search_trainings({"q": "budget"}).exists()

@@ -1,0 +1,102 @@
+"""Whole-page cache of the public pages for visitors who cannot see anything personal.
+
+A request is served from (and stored in) the cache only when nothing on the page can depend on who asks: a GET
+without a session cookie (so no signed-in élu, no followed invitation, no flash message kept in the session) and
+without a messages cookie. A response is stored only when it is not personal either: status 200, no cookie set,
+no CSRF token used while rendering it, no `Cache-Control: private/no-store`.
+
+The key holds the full path with its query string, the Paris date (registration deadlines move at midnight), the
+release (`RELEASE`, so that a deployment starts with fresh pages) and version tokens given by the view: whoever
+changes what a page shows replaces the token (see `trainings.catalogue_cache`). Every entry also expires after
+`PAGE_CACHE_SECONDS` (0 turns the cache off). Served pages carry `Vary: Cookie`, so that a shared cache in front
+never gives a signed-in élu the anonymous page.
+"""
+
+import functools
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.utils.cache import patch_vary_headers
+
+from trainings.deadlines import paris_today
+
+PREFIX = "page"
+VERSION_PREFIX = "page-version"
+
+
+def is_anonymous_request(request):
+    """Whether nothing in this request can make the page personal."""
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def is_shareable_response(request, response):
+    """Whether this response may be given to any anonymous visitor."""
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def versions(names):
+    """The current token of each version name, in order (one cache round trip; a missing token is created)."""
+    keys = [f"{VERSION_PREFIX}:{name}" for name in names]
+    found = cache.get_many(keys) if keys else {}
+    for key in keys:
+        if key not in found:
+            # A token lost (evicted) is replaced by a new one, never by a value an older entry may carry.
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    return [str(found[key]) for key in keys]
+
+
+def bump(names):
+    """Give each version a new token: every page cached under the old ones is no longer served."""
+    if names:
+        cache.set_many({f"{VERSION_PREFIX}:{name}": uuid.uuid4().hex for name in names}, timeout=None)
+
+
+def page_key(request, version_names):
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    parts = [PREFIX, settings.RELEASE, paris_today().isoformat(), *versions(version_names), path]
+    return ":".join(parts)
+
+
+def cache_public_page(version_names=()):
+    """Decorate a view whose page, for anonymous visitors, only changes with `version_names`.
+
+    `version_names` is a list of names, or a callable taking the view's arguments and returning one.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            timeout = settings.PAGE_CACHE_SECONDS
+            if timeout <= 0 or not is_anonymous_request(request):
+                return view(request, *args, **kwargs)
+            names = version_names(*args, **kwargs) if callable(version_names) else version_names
+            key = page_key(request, names)
+            response = cache.get(key)
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+                if is_shareable_response(request, response):
+                    patch_vary_headers(response, ("Cookie",))
+                    cache.set(key, response, timeout)
+            return response
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,75 @@
+"""Which cached public pages a change makes stale (see dife_portal/page_cache.py).
+
+Three version tokens:
+- "catalogue": trainings, sessions, themes, organisers — any change replaces it, and every catalogue page with it;
+- "seats": any change of a dossier's state — the search shows which sessions are full and orders by them;
+- "training:<pk>": a dossier of one of that training's sessions changed — its page shows the seats left.
+Tokens are replaced at once and again once the transaction commits: a page rendered in between, from the data
+before the commit, is stored under a token that the second replacement retires.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from dife_portal import page_cache
+
+from .models import Organiser, Session, Theme, Training
+
+CATALOGUE = "catalogue"
+SEATS = "seats"
+
+
+def training_version(pk):
+    return f"training:{pk}"
+
+
+def search_versions(*args, **kwargs):
+    return [CATALOGUE, SEATS]
+
+
+def training_page_versions(pk, *args, **kwargs):
+    return [CATALOGUE, training_version(pk)]
+
+
+def bump_after_commit(names):
+    page_cache.bump(names)
+    transaction.on_commit(lambda: page_cache.bump(names))
+
+
+def _catalogue_changed(sender, **kwargs):
+    bump_after_commit([CATALOGUE])
+
+
+# Fields of a dossier that the public pages never show: saving only those stales nothing.
+_UNSEEN_DOSSIER_FIELDS = {
+    "usage_name",
+    "nationality",
+    "contact_email",
+    "phone_mobile",
+    "phone_landline",
+    "street_address",
+    "postal_code",
+    "city",
+    "mandate",
+    "mandate_label",
+    "elu_comment",
+    "reminder_sent_at",
+}
+
+
+def _dossier_changed(sender, instance, update_fields=None, **kwargs):
+    if update_fields and set(update_fields) <= _UNSEEN_DOSSIER_FIELDS:
+        return
+    if sender.session.is_cached(instance):
+        training_id = instance.session.training_id
+    else:
+        training_id = Session.objects.filter(pk=instance.session_id).values_list("training_id", flat=True).first()
+    bump_after_commit([SEATS, training_version(training_id)])
+
+
+def connect():
+    for model in (Training, Session, Theme, Organiser):
+        post_save.connect(_catalogue_changed, sender=model, dispatch_uid=f"page_cache_{model.__name__}_save")
+        post_delete.connect(_catalogue_changed, sender=model, dispatch_uid=f"page_cache_{model.__name__}_delete")
+    post_save.connect(_dossier_changed, sender="enrolment.Dossier", dispatch_uid="page_cache_dossier_save")
+    post_delete.connect(_dossier_changed, sender="enrolment.Dossier", dispatch_uid="page_cache_dossier_delete")
