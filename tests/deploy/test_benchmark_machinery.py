@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from benchmarks.pages import PAGES
-from enrolment import rules
 from benchmarks.run import render_requests
+from enrolment import rules
 from tests.factories import UserFactory
 
 FIXTURES = {

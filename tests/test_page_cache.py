@@ -1,0 +1,162 @@
+"""dife_portal/page_cache.py and trainings/catalogue_cache.py: the public pages cached for anonymous visitors only,
+stale the moment what they show changes."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.admin.sites import site
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dife_portal import page_cache
+from enrolment import services
+from tests.factories import DossierFactory, InvitationFactory, MandateFactory, SessionFactory, UserFactory
+from trainings.admin import TrainingAdmin
+from trainings.models import Training
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("trainings:search")
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+@pytest.fixture
+def session():
+    return SessionFactory(days_ahead=30, seats=3, training__title="Le budget communal")
+
+
+def test_an_anonymous_visitor_gets_the_catalogue_pages_from_the_cache(client, session):
+    for url in ("/", SEARCH, session.training.get_absolute_url(), f"{SEARCH}?q=budget"):
+        first, page = queries_for(client, url)
+        again, cached = queries_for(client, url)
+        assert again == 0 and cached == page, url
+        assert "Cookie" in client.get(url)["Vary"]  # a shared cache in front keeps élus apart
+
+
+def test_the_query_string_is_part_of_the_key(client, session):
+    queries_for(client, f"{SEARCH}?q=budget")
+    assert "Aucune formation" in queries_for(client, f"{SEARCH}?q=jardinage")[1]
+
+
+def test_a_signed_in_elu_never_gets_the_anonymous_page_nor_leaves_a_page_in_it(client, session):
+    url = session.training.get_absolute_url()
+    anonymous = queries_for(client, url)[1]
+    assert "Me connecter" in anonymous
+    client.force_login(UserFactory())
+    queries, page = queries_for(client, url)
+    assert queries > 0 and "Me connecter" not in page and "Mes dossiers" in page
+    client.logout()
+    assert queries_for(client, url)[1] == anonymous
+
+
+def test_a_visitor_with_a_session_is_served_fresh_pages(client, session):
+    invitation = InvitationFactory(training=session.training)
+    client.get(reverse("invitation", args=[invitation.token]))  # the session now holds the invitation
+    queries, page = queries_for(client, session.training.get_absolute_url())
+    assert queries > 0 and "invitation-banner" in page
+    assert queries_for(client, session.training.get_absolute_url())[0] > 0
+
+
+def test_sending_a_dossier_shows_at_once_on_the_training_page_and_in_the_search(client, session):
+    url = session.training.get_absolute_url()
+    assert "3 places disponibles sur 3" in queries_for(client, url)[1]
+    queries_for(client, SEARCH)
+    elu = UserFactory(franceconnect=True)
+    MandateFactory(user=elu)
+    services.submit(DossierFactory(user=elu, session=session), by=elu)
+    assert "2 places disponibles sur 3" in queries_for(client, url)[1]
+    assert queries_for(client, SEARCH)[0] > 0
+
+
+def test_a_session_becoming_full_shows_complet_in_the_search(client, session):
+    assert "Complet" not in queries_for(client, SEARCH)[1]
+    for _ in range(3):
+        DossierFactory(session=session, accepted=True)
+    assert "Complet" in queries_for(client, SEARCH)[1]
+
+
+def test_editing_a_training_or_a_session_refreshes_every_catalogue_page(client, session):
+    other = SessionFactory(days_ahead=40)
+    queries_for(client, SEARCH)
+    queries_for(client, other.training.get_absolute_url())
+    session.training.title = "Les finances de la commune"
+    session.training.save()
+    assert "Les finances de la commune" in queries_for(client, SEARCH)[1]
+    other.venue = "Salle des fêtes de Loches"
+    other.save()
+    assert "Salle des fêtes de Loches" in queries_for(client, other.training.get_absolute_url())[1]
+
+
+def test_unpublishing_from_the_admin_takes_the_training_out_of_the_cached_search(client, session, rf):
+    assert "Le budget communal" in queries_for(client, SEARCH)[1]
+    request = rf.post("/admin/")
+    request.user = UserFactory(superuser=True)
+    request._messages = type("Messages", (), {"add": lambda *args, **kwargs: None})()
+    TrainingAdmin(Training, site).unpublish(request, Training.objects.filter(pk=session.training.pk))
+    assert "Le budget communal" not in queries_for(client, SEARCH)[1]
+
+
+def test_a_new_day_is_a_new_page(client, session):
+    queries_for(client, SEARCH)
+    with time_machine.travel(datetime.datetime.now() + datetime.timedelta(days=1)):
+        assert queries_for(client, SEARCH)[0] > 0
+
+
+def test_zero_seconds_turns_the_cache_off(client, session, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    queries_for(client, SEARCH)
+    assert queries_for(client, SEARCH)[0] > 0
+
+
+def test_a_lost_version_token_is_replaced_by_a_new_one_never_by_an_old_value():
+    first = page_cache.versions(["catalogue"])
+    cache.delete(f"{page_cache.VERSION_PREFIX}:catalogue")
+    assert page_cache.versions(["catalogue"]) != first
+    page_cache.bump(["catalogue"])
+    assert page_cache.versions(["catalogue"]) != first
+
+
+def test_what_is_never_cached():
+    factory = RequestFactory()
+    assert not page_cache.is_anonymous_request(factory.post("/"))
+    with_session = factory.get("/")
+    with_session.COOKIES["sessionid"] = "x"
+    assert not page_cache.is_anonymous_request(with_session)
+    with_message = factory.get("/")
+    with_message.COOKIES["messages"] = "x"
+    assert not page_cache.is_anonymous_request(with_message)
+    assert page_cache.is_anonymous_request(factory.get("/"))
+
+    request = factory.get("/")
+    assert page_cache.is_shareable_response(request, HttpResponse("ok"))
+    assert not page_cache.is_shareable_response(request, HttpResponse("no", status=404))
+    private = HttpResponse("ok")
+    private["Cache-Control"] = "private"
+    assert not page_cache.is_shareable_response(request, private)
+    setting_cookie = HttpResponse("ok")
+    setting_cookie.set_cookie("x", "1")
+    assert not page_cache.is_shareable_response(request, setting_cookie)
+    get_token(request)  # a form with a CSRF token was rendered
+    assert not page_cache.is_shareable_response(request, HttpResponse("ok"))
+
+
+def test_the_invitation_link_itself_is_never_cached(client, session):
+    invitation = InvitationFactory(training=session.training)
+    url = reverse("invitation", args=[invitation.token])
+    client.get(url)
+    client.cookies.clear()
+    client.get(url)
+    invitation.refresh_from_db()
+    assert invitation.open_count == 2
