@@ -53,6 +53,14 @@ function request()
   return filler
 end
 
+-- Once its lines are all sent, a thread waits a second before each filler: fillers stay out of the figures.
+function delay()
+  if exhausted == 1 then
+    return 1000
+  end
+  return 0
+end
+
 function response(status, headers, body)
   received = received + 1
   if mode == "once" then

@@ -204,6 +204,8 @@ def run_wrk(args, lines, mode, duration, done=None):
         started = time.monotonic()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if done:
+            done.started = started
+        if done:
             while process.poll() is None and not done():
                 time.sleep(0.02)
             elapsed = time.monotonic() - started
@@ -241,9 +243,18 @@ def measure(page, args, fixtures):
             def changed():
                 return (count() - before) * page.write_delta
 
-            result = run_wrk(args, lines, "once", args.duration, done=lambda: changed() >= len(lines))
+            def done():
+                """Every line written, or nothing written for 3 s (a request lost: reported below)."""
+                rows, now = changed(), time.monotonic()
+                if rows != done.rows:
+                    done.rows, done.last_change = rows, now
+                return rows >= len(lines) or (rows > 0 and now - done.last_change > 3)
+
+            done.rows, done.last_change = 0, time.monotonic()
+            result = run_wrk(args, lines, "once", args.duration, done=done)
             time.sleep(0.5)  # a request still in flight (only if wrk hit its time cap, or a row too many) lands
             rows = changed()
+            result["elapsed"] = max(done.last_change - done.started, 1e-3)
         writes = result["writes_answered"]
         in_flight = result["writes_sent"] - writes
         # Exactly one row per request answered (plus, at the time cap only, those still in flight).

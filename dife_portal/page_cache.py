@@ -5,10 +5,10 @@ without a session cookie (so no signed-in élu, no followed invitation, no flash
 without a messages cookie. A response is stored only when it is not personal either: status 200, no cookie set,
 no CSRF token used while rendering it, no `Cache-Control: private/no-store`.
 
-The key holds the full path with its query string, the Paris date (registration deadlines move at midnight), the
-release (`RELEASE`, so that a deployment starts with fresh pages) and version tokens given by the view: whoever
-changes what a page shows replaces the token (see `trainings.catalogue_cache`). Every entry also expires after
-`PAGE_CACHE_SECONDS` (0 turns the cache off). Served pages carry `Vary: Cookie`, so that a shared cache in front
+The key holds the full path with its query string, the Paris date (registration deadlines move at midnight) and
+the release (`RELEASE`, so that a deployment starts with fresh pages). An entry is served only while the version
+tokens it was rendered under are still current: whoever changes what a page shows replaces the token (see
+`trainings.catalogue_cache`). Every entry also expires after `PAGE_CACHE_SECONDS` (0 turns the cache off). Served pages carry `Vary: Cookie`, so that a shared cache in front
 never gives a signed-in élu the anonymous page.
 """
 
@@ -49,34 +49,49 @@ def is_shareable_response(request, response):
     )
 
 
-def versions(names):
-    """The current token of each version name, in order (one cache round trip; a missing token is created)."""
-    keys = [f"{VERSION_PREFIX}:{name}" for name in names]
-    found = cache.get_many(keys) if keys else {}
-    for key in keys:
+def _version_key(name):
+    return f"{VERSION_PREFIX}:{name}"
+
+
+def _new_token():
+    return uuid.uuid4().hex
+
+
+def _current(found, names):
+    """The token of each name in `found` (a get_many answer); a missing token is created, never an old value."""
+    tokens = []
+    for name in names:
+        key = _version_key(name)
         if key not in found:
             # A token lost (evicted) is replaced by a new one, never by a value an older entry may carry.
-            cache.add(key, uuid.uuid4().hex, timeout=None)
+            cache.add(key, _new_token(), timeout=None)
             found[key] = cache.get(key)
-    return [str(found[key]) for key in keys]
+        tokens.append(str(found[key]))
+    return tokens
+
+
+def versions(names):
+    """The current token of each version name, in order (one cache round trip)."""
+    names = list(names)
+    return _current(cache.get_many([_version_key(name) for name in names]) if names else {}, names)
 
 
 def bump(names):
     """Give each version a new token: every page cached under the old ones is no longer served."""
     if names:
-        cache.set_many({f"{VERSION_PREFIX}:{name}": uuid.uuid4().hex for name in names}, timeout=None)
+        cache.set_many({_version_key(name): _new_token() for name in names}, timeout=None)
 
 
-def page_key(request, version_names):
+def page_key(request):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    parts = [PREFIX, settings.RELEASE, paris_today().isoformat(), *versions(version_names), path]
-    return ":".join(parts)
+    return ":".join([PREFIX, settings.RELEASE, paris_today().isoformat(), path])
 
 
 def cache_public_page(version_names=()):
     """Decorate a view whose page, for anonymous visitors, only changes with `version_names`.
 
-    `version_names` is a list of names, or a callable taking the view's arguments and returning one.
+    `version_names` is a list of names, or a callable taking the view's arguments and returning one. The entry keeps
+    the tokens it was rendered under; one round trip reads the page and the current tokens together.
     """
 
     def decorator(view):
@@ -85,16 +100,19 @@ def cache_public_page(version_names=()):
             timeout = settings.PAGE_CACHE_SECONDS
             if timeout <= 0 or not is_anonymous_request(request):
                 return view(request, *args, **kwargs)
-            names = version_names(*args, **kwargs) if callable(version_names) else version_names
-            key = page_key(request, names)
-            response = cache.get(key)
-            if response is None:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and callable(response.render):
-                    response = response.render()
-                if is_shareable_response(request, response):
-                    patch_vary_headers(response, ("Cookie",))
-                    cache.set(key, response, timeout)
+            names = list(version_names(*args, **kwargs) if callable(version_names) else version_names)
+            key = page_key(request)
+            found = cache.get_many([key, *(_version_key(name) for name in names)])
+            tokens = _current(found, names)
+            entry = found.get(key)
+            if entry is not None and entry["versions"] == tokens:
+                return entry["response"]
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if is_shareable_response(request, response):
+                patch_vary_headers(response, ("Cookie",))
+                cache.set(key, {"versions": tokens, "response": response}, timeout)
             return response
 
         return wrapper
