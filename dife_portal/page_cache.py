@@ -8,8 +8,8 @@ no CSRF token used while rendering it, no `Cache-Control: private/no-store`.
 The key holds the full path with its query string, the Paris date (registration deadlines move at midnight) and
 the release (`RELEASE`, so that a deployment starts with fresh pages). An entry is served only while the version
 tokens it was rendered under are still current: whoever changes what a page shows replaces the token (see
-`trainings.catalogue_cache`). Every entry also expires after `PAGE_CACHE_SECONDS` (0 turns the cache off). Served pages carry `Vary: Cookie`, so that a shared cache in front
-never gives a signed-in élu the anonymous page.
+`trainings.catalogue_cache`). Every entry also expires after `PAGE_CACHE_SECONDS` (0 turns the cache off).
+Served pages carry `Vary: Cookie`, so that a shared cache in front never gives a signed-in élu the anonymous page.
 """
 
 import functools
