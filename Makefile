@@ -12,6 +12,8 @@ BENCH_SCALE ?= small
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dife_bench
 BENCH_PORT ?= 8090
 BENCH_DURATION ?= 10
+# Extra arguments for benchmarks/run.py, e.g. BENCH_ARGS="--only Envoyer" (a few pages only).
+BENCH_ARGS ?=
 
 .PHONY: install browser run test test-sqlite test-postgres lint bench clean
 
@@ -61,7 +63,7 @@ test: lint browser
 
 bench: install
 	$(PY) benchmarks/run.py --scale $(BENCH_SCALE) --database-url $(BENCH_DATABASE_URL) \
-		--port $(BENCH_PORT) --duration $(BENCH_DURATION)
+		--port $(BENCH_PORT) --duration $(BENCH_DURATION) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .test_media .test_private_media

@@ -229,15 +229,18 @@ def run_wrk(args, lines, mode, duration, done=None):
 
 
 def measure(page, args, fixtures):
-    """wrk on `page`; every page but the floor is preceded by a short run of the floor, its neighbour: on a shared
-    machine whose load moves from minute to minute, a page is compared with the floor measured just before it."""
-    neighbour = None
-    if page is not FLOOR:
-        floor_lines = render_requests(FLOOR, fixtures)
-        neighbour = run_wrk(args, floor_lines, "cycle", args.floor_duration)
+    """wrk on `page`; every page but the floor is framed by two short runs of the floor, its neighbour (their mean):
+    on a shared machine whose load moves from minute to minute, a page is compared with the floor of that minute."""
+    if page is FLOOR:
+        return _measure(page, args, fixtures)
+    floor_lines = render_requests(FLOOR, fixtures)
+    before = run_wrk(args, floor_lines, "cycle", args.floor_duration)
     result = _measure(page, args, fixtures)
-    if neighbour is not None:
-        result["floor"] = neighbour
+    after = run_wrk(args, floor_lines, "cycle", args.floor_duration)
+    result["floor"] = {
+        "rps": (before["rps"] + after["rps"]) / 2,
+        "latency_us": {q: (before["latency_us"][q] + after["latency_us"][q]) / 2 for q in ("p50", "p95", "p99")},
+    }
     return result
 
 
@@ -345,6 +348,8 @@ def ms(us):
 
 
 def verdict(page, result, floor):
+    if page is FLOOR or not (page.min_rps or page.min_throughput_ratio or page.max_p95_ratio):
+        return "témoin" + (" (erreurs)" if result["error_count"] else "")
     problems = []
     if result["error_count"]:
         problems.append("erreurs")
@@ -378,8 +383,9 @@ def report(args, meta, results, scale_results, weights):
         "absolues).\n"
     )
     out.append(
-        f"Chaque page est comparée au **plancher voisin** : le plancher mesuré {args.floor_duration} s juste avant "
-        "elle, pour que la charge de la machine, qui varie d'une minute à l'autre, pèse sur les deux figures. "
+        f"Chaque page est comparée au **plancher voisin** : la moyenne du plancher mesuré {args.floor_duration} s "
+        "juste avant et juste après elle, pour que la charge de la machine, qui varie d'une minute à l'autre, "
+        "pèse sur les deux figures. "
         "Pages publiques : servies par le cache de pages aux visiteurs sans session ; « sans cache » : un "
         "visiteur venu par une invitation (session), la page est construite à chaque requête. E-mails : écrits "
         "dans la boîte d'envoi dans la transaction, remis au backend `dummy` (pas de serveur SMTP ici).\n"
@@ -408,7 +414,7 @@ def report(args, meta, results, scale_results, weights):
         small, large = SCALE_SESSIONS["base"], SCALE_SESSIONS[args.scale]
         out.append(f"### Passage à l'échelle : {number(small)} → {number(large)} sessions (budget ≤ 1,5×)\n")
         out.append(
-            "Ratio « corrigé » : le ratio des p50 divisé par celui des planchers voisins (mesurés juste avant la "
+            "Ratio « corrigé » : le ratio des p50 divisé par celui des planchers voisins (mesurés autour de la "
             "page, à chaque passe), pour retirer la variation de charge de la machine ; le budget porte sur lui.\n"
         )
         out.append(
