@@ -119,7 +119,10 @@ class InvitationAdmin(admin.ModelAdmin):
     def generate_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = GenerateInvitationsForm(request.POST or None, initial={"training": request.GET.get("training")})
+        form = GenerateInvitationsForm(
+            request.POST or None,
+            initial={"training": request.GET.get("training"), "session": request.GET.get("session")},
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             kwargs = {"by": request.user, "session": data["session"], "expires_at": data["expires_at"]}
