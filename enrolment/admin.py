@@ -126,7 +126,9 @@ class AssistedEnrolmentForm(forms.Form):
 
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].widget = AutocompleteSelect(Dossier._meta.get_field("user"), admin_site)
+        user_field = self.fields["user"]
+        user_field.widget = AutocompleteSelect(Dossier._meta.get_field("user"), admin_site)
+        user_field.widget.choices = user_field.choices  # what the field's queryset setter would do
         self.fields["session"].queryset = (
             Session.objects.registration_open()
             .filter(training__is_published=True)
