@@ -125,7 +125,7 @@ def test_convocations_preview_then_send_to_the_accepted_only(manager_client, man
     enrol(session, DossierState.SUBMITTED)
     preview = manager_client.get(url("convocations", session))
     page = page_text(preview)
-    assert "2 élu(s) recevront leur convocation par e-mail" in page
+    assert "2 élus recevront leur convocation par e-mail" in page
     assert "Votre convocation à la formation — AMIL" in page and "voici votre convocation" in page
     assert not OutgoingEmail.objects.exists()
     response = manager_client.post(url("convocations", session), follow=True)
