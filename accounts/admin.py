@@ -157,6 +157,9 @@ class IdentityDocumentAccessInline(admin.TabularInline):
     readonly_fields = ["viewed_at", "viewed_by", "side"]
     verbose_name_plural = "consultations des fichiers"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("viewed_by")
+
     def has_add_permission(self, request, obj=None):
         return False
 

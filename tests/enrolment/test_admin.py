@@ -410,3 +410,25 @@ def test_assisted_enrolment_needs_the_add_permission(client, identity_checker, e
     assert client.get(ADD).status_code == 403
     assert client.post(ADD, {"user": elu.pk, "session": session.pk}).status_code == 403
     assert not Dossier.objects.exists()
+
+
+def test_convocation_presence_and_csv_actions_on_the_list(admin_client):
+    upcoming = DossierFactory(accepted=True, session=SessionFactory(training__title="Budget communal"))
+    past = DossierFactory(accepted=True, session=SessionFactory(days_ahead=-1))
+    response = admin_client.post(
+        CHANGELIST, {"action": "send_convocation", ACTION_CHECKBOX_NAME: [upcoming.pk, past.pk]}, follow=True
+    )
+    page = page_text(response)
+    assert "1 convocation(s) envoyée(s)." in page and "La session a déjà commencé" in page
+    assert OutgoingEmail.objects.get().to == upcoming.user.email
+    admin_client.post(CHANGELIST, {"action": "mark_attended", ACTION_CHECKBOX_NAME: [past.pk, upcoming.pk]})
+    past.refresh_from_db()
+    upcoming.refresh_from_db()
+    assert past.state == DossierState.ATTENDED and upcoming.state == DossierState.ACCEPTED
+    admin_client.post(CHANGELIST, {"action": "mark_absent", ACTION_CHECKBOX_NAME: [past.pk]})
+    past.refresh_from_db()
+    assert past.state == DossierState.ABSENT
+    export = admin_client.post(CHANGELIST, {"action": "export_csv", ACTION_CHECKBOX_NAME: [upcoming.pk, past.pk]})
+    lines = export.content.decode("utf-8").lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Formation;Session;État;Nom;Prénoms")
+    assert any(line.startswith("Budget communal;") and ";Validée;" in line for line in lines[1:])

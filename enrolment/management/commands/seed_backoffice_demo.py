@@ -161,6 +161,10 @@ class Command(BaseCommand):
                 to_state=DossierState.SUBMITTED,
                 event=DossierEvent.SUBMITTED,
             )
+        if sent_at is not None:
+            # The demo's past: the log says when the dossier was really created and sent.
+            dossier.logs.update(at=sent_at)
+            Dossier.objects.filter(pk=dossier.pk).update(created_at=sent_at)
         if state == DossierState.ACCEPTED:
             DossierLog.objects.create(
                 dossier=dossier,
