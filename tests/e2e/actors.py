@@ -86,8 +86,8 @@ class Keyboard:
         self.page.keyboard.type(text)
 
     def fill_date(self, locator, day):
-        """Digits in the order the field shows: day, month, year in French; headless Chromium
-        shows month first whatever the page's language, and then the élu would type that way."""
+        """Digits in the order the field shows: day, month, year in a French Chromium (chromium-l10n);
+        month first in a Chromium without its French locale, and then the élu would type that way."""
         self.tab_to(locator)
         self.page.keyboard.type(day.strftime("%d%m%Y"))
         if locator.input_value() != day.isoformat():

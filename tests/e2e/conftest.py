@@ -52,7 +52,11 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # LANGUAGE=fr: a French Chromium (date fields read jj/mm/aaaa) where chromium-l10n is installed,
+        # as `make test` does; the journeys pass either way.
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, "LANGUAGE": "fr"}
+        )
         yield browser
         browser.close()
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from enrolment.models import Dossier, DossierState
-from tests.factories import CollectiviteFactory, SessionFactory, TrainingFactory
+from tests.factories import CollectiviteFactory, OrganiserFactory, SessionFactory, ThemeFactory, TrainingFactory
 from trainings.models import Modality
 
 from .actors import Keyboard, Mouse
@@ -28,7 +28,13 @@ FC_EMAIL = "mt.moreau@example.fr"
 @pytest.fixture
 def catalogue():
     CollectiviteFactory(name="Amboise", code="37003", postal_code="37400")
-    remote = TrainingFactory(title=REMOTE_BUDGET, modality=Modality.REMOTE, summary="Le budget, en classe virtuelle.")
+    remote = TrainingFactory(
+        title=REMOTE_BUDGET,
+        modality=Modality.REMOTE,
+        summary="Le budget, en classe virtuelle.",
+        organiser=OrganiserFactory(name="Maison des Maires d'Indre-et-Loire", short_name="AMIL"),
+        theme=ThemeFactory(name="Finances locales", slug="finances-locales"),
+    )
     SessionFactory(training=remote, remote=True, days_ahead=35)
     # Two trainings the search must leave out: budget but in a room, remote but not about the budget.
     SessionFactory(training=TrainingFactory(title="Budget et fiscalité locale en salle"), days_ahead=35)
