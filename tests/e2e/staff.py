@@ -39,5 +39,5 @@ def accept_identity_document(page, portal, elu_name):
 
 
 def validate_dossier(page, portal, elu_name):
-    run_action(page, portal, "Dossiers d'inscription", elu_name, "Valider les dossiers sélectionnés")
+    run_action(page, portal, "Dossiers d'inscription", elu_name, "Valider")
     expect(page.get_by_text(re.compile(r"1 dossier\(s\) validé\(s\)"))).to_be_visible()
