@@ -25,14 +25,15 @@ $(VENV)/.installed: requirements/base.in requirements/test.in requirements/const
 
 install: $(VENV)/.installed
 
-# The browser journeys drive Debian's Chromium (Playwright's own browser download cannot work here).
+# The browser journeys drive Debian's Chromium (Playwright's own browser download cannot work here),
+# in French (chromium-l10n: date fields read jj/mm/aaaa, as the élus see them).
 browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || [ ! -e /usr/lib/chromium/locales/fr.pak ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			echo "== installing Debian's chromium for the browser journeys"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+			echo "== installing Debian's chromium (and its French locale) for the browser journeys"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-l10n >/dev/null; \
 		else \
-			echo "!! chromium is missing and this is not root: the browser journeys will be SKIPPED."; \
+			echo "!! chromium (or chromium-l10n) is missing and this is not root: the browser journeys may be SKIPPED."; \
 		fi; \
 	fi
 

@@ -1,4 +1,9 @@
-"""Admin actions that call the enrolment services (issue 6 builds the full back-office on these)."""
+"""Admin actions that call the enrolment services, one object at a time.
+
+A refused object (wrong state, closed session…) is reported with the service's French message and the
+others are processed. Each success is traced twice: by the service's own log (who, when, from, to) and
+by Django's admin history (LogEntry), so every action stays traceable to the staff member.
+"""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -8,25 +13,33 @@ from .exceptions import EnrolmentError
 from .forms import StaffReasonForm
 
 
-def run_for_each(modeladmin, request, queryset, service, success, **kwargs):
-    """Call `service(obj, by=request.user, **kwargs)` for each selected object; report successes and refusals."""
-    done = 0
+def run_for_each(modeladmin, request, queryset, service, success, *, history="", **kwargs):
+    """Call `service(obj, by=request.user, **kwargs)` for each object; report successes and refusals.
+
+    Returns the objects for which the service succeeded.
+    """
+    done = []
     for obj in queryset:
         try:
             service(obj, by=request.user, **kwargs)
         except EnrolmentError as error:
             modeladmin.message_user(request, f"{obj} : {error}", messages.ERROR)
         else:
-            done += 1
+            done.append(obj)
+            if history:
+                modeladmin.log_change(request, obj, history)
     if done:
-        modeladmin.message_user(request, success.format(count=done), messages.SUCCESS)
+        modeladmin.message_user(request, success.format(count=len(done)), messages.SUCCESS)
+    return done
 
 
-def run_with_reason(modeladmin, request, queryset, service, *, title, success, **kwargs):
-    """Ask for a reason (shown to the élu) on an intermediate page, then run the service with it."""
+def run_with_reason(modeladmin, request, queryset, service, *, title, success, history="", **kwargs):
+    """Ask once for the reason (read by the élu), on an intermediate page, then run the service for each object."""
     form = StaffReasonForm(request.POST if "apply" in request.POST else None)
     if "apply" in request.POST and form.is_valid():
-        run_for_each(modeladmin, request, queryset, service, success, reason=form.cleaned_data["reason"], **kwargs)
+        reason = form.cleaned_data["reason"]
+        note = f"{history} Motif : {reason}" if history else ""
+        run_for_each(modeladmin, request, queryset, service, success, history=note, reason=reason, **kwargs)
         return None
     context = {
         **modeladmin.admin_site.each_context(request),

@@ -4,7 +4,7 @@ the change they report and delivered after its commit (see mailing.outbox)."""
 from django.conf import settings
 from django.urls import reverse
 
-from mailing.outbox import queue
+from mailing.outbox import queue, render_email
 
 SUBJECTS = {
     "submitted": "Votre demande d'inscription est envoyée",
@@ -16,6 +16,8 @@ SUBJECTS = {
     "seat_offered": "Une place se libère : confirmez votre inscription",
     "cancelled": "Votre demande d'inscription est annulée",
     "draft_reminder": "Votre dossier d'inscription n'est pas encore envoyé",
+    "prepared": "Votre dossier d'inscription est prêt : vérifiez-le et envoyez-le",
+    "convocation": "Votre convocation à la formation",
 }
 
 
@@ -23,15 +25,17 @@ def absolute_url(path):
     return f"{settings.SITE_URL}{path}"
 
 
-def _queue(kind, to, context):
+def _subject(kind):
+    return f"{SUBJECTS[kind]} — {settings.ASSOCIATION['short_name']}"
+
+
+def _queue(kind, to, context, attachments=()):
     context = {**context, "list_url": absolute_url(reverse("enrolment:list"))}
-    subject = f"{SUBJECTS[kind]} — {settings.ASSOCIATION['short_name']}"
-    return queue(to, f"emails/enrolment/{kind}", context, subject=subject)
+    return queue(to, f"emails/enrolment/{kind}", context, subject=_subject(kind), attachments=attachments)
 
 
-def dossier_email(kind, dossier, **extra):
-    """Queue the e-mail about `dossier` for its élu. Call it inside the transaction of the change."""
-    context = {
+def _dossier_context(dossier, extra):
+    return {
         "dossier": dossier,
         "session": dossier.session,
         "training": dossier.session.training,
@@ -39,7 +43,17 @@ def dossier_email(kind, dossier, **extra):
         "dossier_url": absolute_url(reverse("enrolment:detail", args=[dossier.pk])),
         **extra,
     }
-    return _queue(kind, dossier.user.email, context)
+
+
+def dossier_email(kind, dossier, attachments=(), **extra):
+    """Queue the e-mail about `dossier` for its élu. Call it inside the transaction of the change."""
+    return _queue(kind, dossier.user.email, _dossier_context(dossier, extra), attachments)
+
+
+def preview_dossier_email(kind, dossier, **extra):
+    """What `dossier_email` would send (subject, text, html), without queueing anything: for staff previews."""
+    context = {**_dossier_context(dossier, extra), "list_url": absolute_url(reverse("enrolment:list"))}
+    return render_email(f"emails/enrolment/{kind}", context, subject=_subject(kind))
 
 
 def identity_email(kind, document, dossiers):

@@ -190,4 +190,9 @@ class CancelForm(forms.Form):
 class StaffReasonForm(forms.Form):
     """Used by the admin actions that need a reason the élu will read."""
 
-    reason = forms.CharField(label="Motif (communiqué à l'élu)", widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        label="Motif (communiqué à l'élu)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Indiquez le motif : il est communiqué à l'élu."},
+    )

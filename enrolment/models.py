@@ -66,6 +66,7 @@ class Dossier(models.Model):
     cancel_reason = models.TextField("motif de l'annulation", blank=True)
     elu_comment = models.TextField("message de l'élu", blank=True)
     reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
+    convocation_sent_at = models.DateTimeField("convocation envoyée le", null=True, blank=True)
 
     # What the AMIL receives: pre-filled from the élu's account, editable while the dossier is a draft.
     # The verified identity (names, birth) is copied from the account when the dossier is sent.
@@ -117,6 +118,11 @@ class Dossier(models.Model):
         """The élu may still change the information sent to the AMIL."""
         return self.state in (DossierState.DRAFT, DossierState.AWAITING_IDENTITY)
 
+    @property
+    def prepared_by_staff(self):
+        """Started by the association's team on the élu's behalf (assisted enrolment)."""
+        return self.created_by_id is not None and self.created_by_id != self.user_id
+
     def has_pending_offer(self, now):
         return (
             self.state == DossierState.WAITLISTED and self.offer_expires_at is not None and self.offer_expires_at > now
@@ -140,6 +146,7 @@ class DossierEvent(models.TextChoices):
     CANCELLED = "cancelled", "Demande annulée"
     ATTENDED = "attended", "Formation suivie"
     ABSENT = "absent", "Absent à la formation"
+    CONVOCATION_SENT = "convocation_sent", "Convocation envoyée"
 
 
 class DossierLog(models.Model):

@@ -74,3 +74,56 @@ def format_address(user):
 
 def current_mandates(mandates, today):
     return [m for m in mandates if m.end_date is None or m.end_date >= today]
+
+
+# --- The AMIL's answer: within AMIL_RESPONSE_WORKING_DAYS working days of the sending ---------------------
+
+
+def response_due_day(submitted_at):
+    """The last Paris day on which the AMIL should answer a dossier sent at `submitted_at`."""
+    return deadlines.add_working_days(deadlines.paris_today(submitted_at), settings.AMIL_RESPONSE_WORKING_DAYS)
+
+
+def is_response_overdue(submitted_at, now=None):
+    """Whether a dossier sent at `submitted_at` has waited more than the allowed working days."""
+    return submitted_at is not None and deadlines.paris_today(now) > response_due_day(submitted_at)
+
+
+def overdue_if_sent_before(now=None):
+    """The instant such that `submitted_at < instant` is exactly `is_response_overdue(submitted_at, now)`.
+
+    Lists filter on it in the database. `response_due_day` never decreases as the sending day moves
+    later, so the sending days that are overdue today are exactly those before a cut-off day.
+    """
+    today = deadlines.paris_today(now)
+    cutoff = today
+    while deadlines.add_working_days(cutoff - datetime.timedelta(days=1), settings.AMIL_RESPONSE_WORKING_DAYS) >= today:
+        cutoff -= datetime.timedelta(days=1)
+    return datetime.datetime.combine(cutoff, datetime.time.min, tzinfo=deadlines.PARIS)
+
+
+def waiting_days(submitted_at, now=None):
+    """(calendar days, working days) since a dossier was sent, counted on Paris dates."""
+    sent_day = deadlines.paris_today(submitted_at)
+    today = deadlines.paris_today(now)
+    return (today - sent_day).days, deadlines.working_days_between(sent_day, today)
+
+
+def staff_actions(dossier, now=None):
+    """The buttons the dossier page offers the staff, in order (the services check again when clicked)."""
+    started = session_started(dossier.session, now)
+    state = dossier.state
+    actions = []
+    if state == DossierState.SUBMITTED:
+        actions += ["accept", "refuse"]
+    elif state == DossierState.WAITLISTED:
+        actions += ["refuse"]
+    elif state == DossierState.ACCEPTED:
+        actions += ["attended", "absent"] if started else ["convocation"]
+    elif state == DossierState.ATTENDED:
+        actions += ["absent"]
+    elif state == DossierState.ABSENT:
+        actions += ["attended"]
+    if state in CANCELLABLE_STATES:
+        actions.append("cancel")
+    return actions

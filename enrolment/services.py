@@ -53,6 +53,7 @@ __all__ = [
     "mark_absent",
     "mark_attended",
     "offer_free_seats",
+    "prepare_for_elu",
     "refuse",
     "review_identity_document",
     "send_draft_reminders",
@@ -75,6 +76,9 @@ EDITABLE_FIELDS = [
     "mandate_label",
     "elu_comment",
 ]
+# The log note of a dossier started by staff on the élu's behalf (the log row says which staff member).
+PREPARED_BY_STAFF_NOTE = "Dossier préparé par la Maison des Maires"
+
 # Identity copied from the verified account when the dossier is sent.
 VERIFIED_IDENTITY_FIELDS = ["birth_name", "first_names", "birth_date", "birth_place"]
 
@@ -168,13 +172,31 @@ def create_draft(user, session, *, by=None, invitation=None):
                 state=DossierState.AWAITING_IDENTITY if has_pending_document else DossierState.DRAFT,
                 **prefill(user),
             )
-            _log(dossier, by, "", DossierEvent.CREATED)
+            _log(dossier, by, "", DossierEvent.CREATED, PREPARED_BY_STAFF_NOTE if by.pk != user.pk else "")
     except IntegrityError:
         existing = active_dossier(user, session)
         if existing is None:
             raise
         return existing, False
     return dossier, True
+
+
+def prepare_for_elu(user, session, *, by):
+    """Assisted enrolment: staff start the élu's dossier (on the phone…); the élu reviews and sends it.
+
+    Returns `(dossier, created)` like `create_draft`; a new draft e-mails the élu a link to it. Nothing is
+    sent on the élu's behalf: `submit` stays the élu's own act.
+    """
+    with transaction.atomic():
+        dossier, created = create_draft(user, session, by=by)
+        if created:
+            emails.dossier_email(
+                "prepared",
+                dossier,
+                last_day=deadlines.last_registration_day(session.first_day),
+                identity_verified=user.identity_verified,
+            )
+    return dossier, created
 
 
 def update_information(dossier, *, by, data):

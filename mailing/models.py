@@ -26,3 +26,22 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class OutgoingAttachment(models.Model):
+    """A file sent with an outgoing e-mail (a calendar invitation…), stored with it in the same transaction."""
+
+    email = models.ForeignKey(
+        OutgoingEmail, on_delete=models.CASCADE, related_name="attachments", verbose_name="courriel"
+    )
+    filename = models.CharField("nom du fichier", max_length=150)
+    content_type = models.CharField("type", max_length=100)
+    content = models.BinaryField("contenu")
+
+    class Meta:
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.filename

@@ -12,7 +12,7 @@ from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import OutgoingEmail
+from .models import OutgoingAttachment, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -60,16 +60,29 @@ def render_email(template, context=None, *, subject=None):
     return {"subject": subject[:255], "text": text + "\n", "html": html}
 
 
-def queue(to, template, context=None, *, subject=None):
+def queue(to, template, context=None, *, subject=None, attachments=()):
     """Queue the rendered e-mail. Call it inside the transaction that makes the change: the e-mail
-    exists if and only if the change is committed, and it is delivered after the commit."""
+    exists if and only if the change is committed, and it is delivered after the commit.
+
+    `attachments`: `(filename, content, content_type)` triples, stored with the e-mail (bytes or str).
+    """
     rendered = render_email(template, context, subject=subject)
-    return queue_message(to, rendered["subject"], rendered["text"], rendered["html"])
+    return queue_message(to, rendered["subject"], rendered["text"], rendered["html"], attachments=attachments)
 
 
-def queue_message(to, subject, text, html=""):
+def queue_message(to, subject, text, html="", *, attachments=()):
     """Queue an already written e-mail (same transaction rules as `queue`)."""
-    email = OutgoingEmail.objects.create(to=to, subject=subject[:255], body_text=text, body_html=html)
+    with transaction.atomic():
+        email = OutgoingEmail.objects.create(to=to, subject=subject[:255], body_text=text, body_html=html)
+        OutgoingAttachment.objects.bulk_create(
+            OutgoingAttachment(
+                email=email,
+                filename=filename,
+                content_type=content_type,
+                content=content.encode() if isinstance(content, str) else bytes(content),
+            )
+            for filename, content, content_type in attachments
+        )
     transaction.on_commit(lambda: deliver([email.pk]))
     return email
 
@@ -87,10 +100,12 @@ def deliver(pks=None):
     else:
         pending = pending.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     sent = failed = 0
-    for email in pending.order_by("pk"):
+    for email in pending.order_by("pk").prefetch_related("attachments"):
         message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
+        for attachment in email.attachments.all():
+            message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
         try:
             message.send()
         except Exception as exc:  # noqa: BLE001 - any transport failure leaves the e-mail queued

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from enrolment.admin_sessions import SessionBackofficeMixin, SessionSituationFilter
+
 from . import (
     admin_invitations,  # noqa: F401 - registers InvitationAdmin
     catalogue_cache,
@@ -186,7 +188,8 @@ class SessionUpcomingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(HttpsUrlsMixin, admin.ModelAdmin):
+class SessionAdmin(SessionBackofficeMixin, HttpsUrlsMixin, admin.ModelAdmin):
+    # Participants, presence, convocations and printable documents: enrolment.admin_sessions.
     list_display = [
         "first_day_display",
         "city",
@@ -195,8 +198,9 @@ class SessionAdmin(HttpsUrlsMixin, admin.ModelAdmin):
         "last_registration_day_display",
         "status",
         "training",
+        "participants_link",
     ]
-    list_filter = [SessionUpcomingFilter, "status", "training__theme", "city"]
+    list_filter = [SessionUpcomingFilter, SessionSituationFilter, "status", "training__theme", "city"]
     search_fields = ["training__title", "training__reference", "city", "postal_code"]
     list_select_related = ["training"]
     autocomplete_fields = ["training"]

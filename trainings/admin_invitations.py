@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -119,7 +120,10 @@ class InvitationAdmin(admin.ModelAdmin):
     def generate_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = GenerateInvitationsForm(request.POST or None, initial={"training": request.GET.get("training")})
+        form = GenerateInvitationsForm(
+            request.POST or None,
+            initial={"training": request.GET.get("training"), "session": request.GET.get("session")},
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             kwargs = {"by": request.user, "session": data["session"], "expires_at": data["expires_at"]}
@@ -172,7 +176,13 @@ class InvitationAdmin(admin.ModelAdmin):
     @admin.action(description="Envoyer par e-mail aux collectivités (aperçu d'abord)")
     def send_by_email(self, request, queryset):
         if request.POST.get("confirm") == "yes":
+            sendable = list(
+                queryset.filter(collectivite__isnull=False, revoked_at__isnull=True)
+                .exclude(collectivite__contact_email="")
+                .values_list("pk", flat=True)
+            )
             sent, skipped = invitations.send_by_email(queryset)
+            self._log(request, sendable, "Invitation envoyée par e-mail à la collectivité.")
             messages.success(request, f"{sent} e-mail(s) envoyé(s).")
             if skipped:
                 messages.warning(
@@ -201,5 +211,13 @@ class InvitationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Révoquer les liens sélectionnés")
     def revoke(self, request, queryset):
+        revoked = list(queryset.filter(revoked_at__isnull=True).values_list("pk", flat=True))
         count = invitations.revoke(queryset)
+        self._log(request, revoked, "Lien révoqué.")
         messages.success(request, f"{count} lien(s) révoqué(s).")
+
+    def _log(self, request, pks, message):
+        """Django's admin history for a batch, so that each change is traceable to the staff member."""
+        if pks:
+            changed = Invitation.objects.filter(pk__in=pks).select_related("training", "collectivite")
+            LogEntry.objects.log_actions(request.user.pk, changed, CHANGE, message)

@@ -6,6 +6,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import timezone
 
 # Extensions kept on stored files; they come from content sniffing, never from the uploaded name.
 IDENTITY_FILE_EXTENSIONS = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
@@ -130,7 +131,7 @@ class IdentityDocumentAccess(models.Model):
         ordering = ["-viewed_at"]
 
     def __str__(self):
-        return f"{self.viewed_by} — {self.side} — {self.viewed_at:%d/%m/%Y %H:%M}"
+        return f"{self.viewed_by} — {self.side} — {timezone.localtime(self.viewed_at):%d/%m/%Y %H:%M}"
 
 
 @receiver(post_delete, sender=IdentityDocument)

@@ -2,13 +2,19 @@
 
 Chromium is installed by `make test` (apt-get install -y chromium). Where it cannot run, the tests
 are skipped with the reason, loudly; in CI (CI=true) a missing browser is a failure instead.
+
+Each xdist worker has its own live server and its own browser; every test opens fresh browser
+contexts (cookies, storage), so tests never see each other's sessions.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from django.core import mail
+from django.core.cache import cache
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make to set up
 # data are still plain synchronous calls.
@@ -25,6 +31,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PHONE, DESKTOP = 360, 1280
+SIMULATOR_CLIENT_ID = "portail-dife-simulateur"
+SIMULATOR_CLIENT_SECRET = "secret-du-simulateur"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -43,17 +52,27 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # LANGUAGE=fr: a French Chromium (date fields read jj/mm/aaaa) where chromium-l10n is installed,
+        # as `make test` does; the journeys pass either way.
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, "LANGUAGE": "fr"}
+        )
         yield browser
         browser.close()
 
 
-def _new_page(browser, *, width=1280, height=900, javascript=True):
+def _new_page(browser, *, width=DESKTOP, height=900, javascript=True):
+    # Reduced motion: Bootstrap then drops its transitions, so a focus ring is drawn at once.
     context = browser.new_context(
-        viewport={"width": width, "height": height}, locale="fr-FR", java_script_enabled=javascript
+        viewport={"width": width, "height": height},
+        locale="fr-FR",
+        java_script_enabled=javascript,
+        reduced_motion="reduce",
     )
     context.set_default_timeout(10_000)
-    return context, context.new_page()
+    page = context.new_page()
+    page.javascript = javascript  # read by check_page: axe needs JavaScript to run
+    return context, page
 
 
 @pytest.fixture
@@ -65,7 +84,7 @@ def page(browser):
 
 @pytest.fixture
 def phone_page(browser):
-    context, page = _new_page(browser, width=360, height=780)
+    context, page = _new_page(browser, width=PHONE, height=780)
     yield page
     context.close()
 
@@ -73,6 +92,14 @@ def phone_page(browser):
 @pytest.fixture
 def nojs_page(browser):
     context, page = _new_page(browser, javascript=False)
+    yield page
+    context.close()
+
+
+@pytest.fixture(params=[True, False], ids=["js", "nojs"])
+def elu_page(request, browser):
+    """The élu's browser, once with JavaScript and once without (progressive enhancement only)."""
+    context, page = _new_page(browser, javascript=request.param)
     yield page
     context.close()
 
@@ -90,6 +117,40 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def portal(live_server, settings):
+    """The live portal: links in e-mails point at it, the cache (mail throttle, FranceConnect) starts empty."""
+    settings.SITE_URL = live_server.url
+    cache.clear()
+    mail.outbox = []
+    yield live_server.url
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def _simulator_keys(tmp_path_factory):
+    # One key pair per worker: generating RSA keys for every test would only cost time.
+    return tmp_path_factory.mktemp("fc-simulator") / "keys.json"
+
+
+@pytest.fixture
+def franceconnect(portal, settings, _simulator_keys):
+    """The FranceConnect simulator mounted on the live server: the portal's real client talks to it over HTTP."""
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "fc_simulator"]
+    settings.ROOT_URLCONF = "tests.fc_simulator.urls"
+    settings.FRANCECONNECT_SIMULATOR = True
+    settings.FRANCECONNECT_ISSUER = f"{portal}/fc-simulateur/api/v2"
+    for name in ("AUTHORIZE", "TOKEN", "USERINFO", "JWKS", "SESSION_END"):
+        setattr(settings, f"FRANCECONNECT_{name}_URL", "")
+    settings.FRANCECONNECT_CLIENT_ID = SIMULATOR_CLIENT_ID
+    settings.FRANCECONNECT_CLIENT_SECRET = SIMULATOR_CLIENT_SECRET
+    settings.FRANCECONNECT_SIMULATOR_KEYS_FILE = _simulator_keys
+    return portal
+
+
+# --- Checks every journey makes on every page it meets ------------------------------------------------------
 
 
 def assert_accessible(page, label=""):
@@ -112,4 +173,68 @@ def screenshot(page, name):
 
 def assert_no_horizontal_scroll(page):
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"page scrolls horizontally by {overflow}px at {page.viewport_size['width']}px"
+    if overflow > 0:
+        # Name the widest culprits, so that the failure says what to fix.
+        culprits = page.evaluate(
+            """() => {
+                const limit = document.documentElement.clientWidth;
+                return [...document.querySelectorAll('body *')]
+                    .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
+                    .slice(-5)
+                    .map((el) => {
+                        const text = (el.textContent || '').trim().slice(0, 40);
+                        const right = Math.round(el.getBoundingClientRect().right);
+                        return `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${text}" right=${right}`;
+                    });
+            }"""
+        )
+        pytest.fail(
+            f"{page.url} scrolls horizontally by {overflow}px at {page.viewport_size['width']}px: {culprits}",
+            pytrace=False,
+        )
+
+
+def check_page(page, name):
+    """One state of a journey: zero axe violations, no horizontal scroll at 360 px, and screenshots at
+    360 px and 1280 px (test-artifacts/screenshots/). Without JavaScript axe cannot run: the same
+    pages are checked by the JavaScript run of the journey."""
+    size = page.viewport_size
+    try:
+        for width in (PHONE, DESKTOP):
+            page.set_viewport_size({"width": width, "height": size["height"]})
+            assert_no_horizontal_scroll(page)
+            if page.javascript:
+                screenshot(page, name)
+        if page.javascript:
+            assert_accessible(page, name)
+    finally:
+        page.set_viewport_size(size)
+
+
+# --- Small helpers, in the élu's words ---------------------------------------------------------------------------
+
+
+def mails_to(address):
+    return [message for message in mail.outbox if address in message.to]
+
+
+def last_mail_to(address):
+    messages = mails_to(address)
+    assert messages, f"no e-mail to {address}; outbox: {[(m.to, m.subject) for m in mail.outbox]}"
+    return messages[-1]
+
+
+def link_in(message, path_start):
+    match = re.search(r"https?://\S+" + re.escape(path_start) + r"\S*", message.body)
+    assert match, f"no link to {path_start} in:\n{message.body}"
+    return match.group(0)
+
+
+def field(page, label):
+    """The form field whose label reads exactly `label` (crispy-forms adds "*" to required ones)."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def dossier_state(scope, label):
+    """The "État : …" line of a dossier (on its page, or in its card on "Mes dossiers")."""
+    return scope.get_by_text(re.compile(rf"^État\s*:\s*{re.escape(label)}$"))

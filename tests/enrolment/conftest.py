@@ -41,3 +41,22 @@ def session(db):
 def committed(django_capture_on_commit_callbacks):
     """`with committed(): ...` runs the e-mails scheduled with transaction.on_commit, as a real commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def staff_in(*group_names, **kwargs):
+    """A staff member belonging to the staff groups created by the data migration."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(staff=True, **kwargs)
+    user.groups.add(*Group.objects.filter(name__in=group_names))
+    return user
+
+
+@pytest.fixture
+def manager(db):
+    return staff_in("Gestionnaire formations", first_names="Claire", birth_name="Gestion")
+
+
+@pytest.fixture
+def identity_checker(db):
+    return staff_in("Vérification d'identité", first_names="Paul", birth_name="Contrôle")

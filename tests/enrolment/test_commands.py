@@ -1,12 +1,13 @@
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import IdentityDocument
-from enrolment import services
+from accounts.models import IdentityDocument, User
+from enrolment import services, todo
 from enrolment.models import DossierEvent, DossierState
 from tests.enrolment.conftest import paris
 from tests.factories import DossierFactory, IdentityDocumentFactory, SessionFactory, UserFactory
@@ -104,3 +105,17 @@ def test_drafts_are_reminded_once_three_days_before_the_deadline(mailoutbox, com
         call_command("remind_drafts", stdout=open("/dev/null", "w"))
     other.refresh_from_db()
     assert other.reminder_sent_at is None  # closed: nothing left to remind
+
+
+def test_the_backoffice_demo_gives_the_staff_something_to_do():
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    counts = {item.label: item.count for item in todo.items_for(UserFactory(superuser=True))}
+    assert counts["Dossiers en attente de réponse"] >= 2
+    assert counts["dont en attente depuis plus de 2 jours ouvrés"] >= 1
+    assert counts["Pièces d'identité à vérifier"] == 1
+    assert counts["Sessions à venir complètes"] == 1
+    manager = User.objects.get(email="gestion@amil.example")
+    assert manager.is_staff and manager.has_perm("enrolment.change_dossier")
+    assert not manager.has_perm("accounts.view_identity_files")
+    checker = User.objects.get(email="identite@amil.example")
+    assert checker.has_perm("accounts.view_identity_files") and not checker.has_perm("enrolment.change_dossier")

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from accounts.models import IdentityDocument
 from accounts.models.user import IdentityMethod
@@ -492,3 +492,27 @@ def test_a_past_mandate_is_not_preselected(session):
     current = MandateFactory(user=user)
     dossier, _ = services.create_draft(user, session)
     assert dossier.mandate == current
+
+
+# --- prepare_for_elu (assisted enrolment) -------------------------------------------------------------------
+
+
+def test_a_prepared_dossier_is_logged_as_started_by_staff_and_mails_the_elu(unverified_elu, session, staff):
+    from mailing.models import OutgoingEmail
+
+    dossier, created = services.prepare_for_elu(unverified_elu, session, by=staff)
+    assert created and dossier.created_by == staff and dossier.prepared_by_staff
+    log = dossier.logs.get()
+    assert (log.by, log.event, log.note) == (staff, DossierEvent.CREATED, services.PREPARED_BY_STAFF_NOTE)
+    email = OutgoingEmail.objects.get()
+    assert email.to == unverified_elu.email
+    assert "Faites vérifier votre identité : avec FranceConnect" in email.body_text
+    last_day = formats.date_format(session.last_registration_day, "l j F Y")
+    assert f"Envoyez votre dossier au plus tard le {last_day}, jusqu'à 23 h 59." in email.body_text
+    again, created_again = services.prepare_for_elu(unverified_elu, session, by=staff)
+    assert again == dossier and not created_again and OutgoingEmail.objects.count() == 1
+
+
+def test_a_dossier_the_elu_starts_is_not_marked_as_prepared(elu, session):
+    dossier, _ = services.create_draft(elu, session)
+    assert not dossier.prepared_by_staff and dossier.logs.get().note == ""

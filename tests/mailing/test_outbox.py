@@ -57,3 +57,55 @@ def test_mail_server_down_keeps_the_email_and_the_retry_sends_it(smtp_settings, 
         assert len(server.messages) == 1
     email.refresh_from_db()
     assert email.sent_at is not None and email.attempts == 2
+
+
+ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//AMIL//Portail DIFE//FR\r\nEND:VCALENDAR\r\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_attachments_are_stored_with_the_email_and_delivered_after_commit(smtp_settings):
+    import email as email_lib
+
+    with SMTPServer(smtp_settings.EMAIL_PORT) as server:
+        with transaction.atomic():
+            queue(
+                "elu@example.fr",
+                "emails/tests/hello",
+                {"name": "Marie"},
+                attachments=[("convocation.ics", ICS.encode(), "text/calendar"), ("note.txt", "Él", "text/plain")],
+            )
+            assert server.messages == []
+        assert len(server.messages) == 1
+    message = email_lib.message_from_bytes(server.messages[0].content)
+    parts = {part.get_filename(): part for part in message.walk() if part.get_filename()}
+    assert set(parts) == {"convocation.ics", "note.txt"}
+    assert parts["convocation.ics"].get_content_type() == "text/calendar"
+    assert "BEGIN:VCALENDAR" in parts["convocation.ics"].get_payload(decode=True).decode()
+    assert parts["note.txt"].get_payload(decode=True).decode() == "Él"
+    stored = OutgoingEmail.objects.get()
+    assert [a.filename for a in stored.attachments.all()] == ["convocation.ics", "note.txt"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_keeps_no_attachment(smtp_settings):
+    from mailing.models import OutgoingAttachment
+
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            queue(
+                "elu@example.fr", "emails/tests/hello", {"name": "Marie"}, attachments=[("a.ics", ICS, "text/calendar")]
+            )
+            raise RuntimeError("the transition failed")
+    assert not OutgoingAttachment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_with_an_attachment_is_retried_with_it(smtp_settings, time_machine):
+    time_machine.move_to("2026-11-26 10:00 +01:00", tick=False)
+    with transaction.atomic():
+        queue("elu@example.fr", "emails/tests/hello", {"name": "Marie"}, attachments=[("a.ics", ICS, "text/calendar")])
+    assert OutgoingEmail.objects.get().sent_at is None  # no server yet
+    time_machine.shift(600)
+    with SMTPServer(smtp_settings.EMAIL_PORT) as server:
+        assert deliver() == (1, 0)
+    assert b"a.ics" in server.messages[0].content

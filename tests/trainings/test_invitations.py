@@ -195,3 +195,22 @@ def test_training_page_opened_from_a_link_shows_the_invitation_context(client):
     # Another training's page does not claim the invitation.
     other = SessionFactory().training
     assert "Invitation de l'AMIL" not in page_text(client.get(other.get_absolute_url()))
+
+
+def test_revoking_and_sending_links_are_traced_to_the_staff_member(staff_client):
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    revoked, already = InvitationFactory(), InvitationFactory(revoked_at=timezone.now())
+    changelist = reverse("admin:trainings_invitation_changelist")
+    staff_client.post(changelist, {"action": "revoke", "_selected_action": [revoked.pk, already.pk]})
+    sendable, no_address = InvitationFactory(), InvitationFactory(collectivite__contact_email="")
+    staff_client.post(
+        changelist, {"action": "send_by_email", "_selected_action": [sendable.pk, no_address.pk], "confirm": "yes"}
+    )
+    entries = {(e.object_id, e.change_message) for e in LogEntry.objects.filter(action_flag=CHANGE)}
+    assert entries == {
+        (str(revoked.pk), "Lien révoqué."),
+        (str(sendable.pk), "Invitation envoyée par e-mail à la collectivité."),
+    }
+    staff_pk = int(staff_client.session["_auth_user_id"])
+    assert set(LogEntry.objects.values_list("user_id", flat=True)) == {staff_pk}

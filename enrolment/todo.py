@@ -1,0 +1,106 @@
+"""What the association's team has to do, shown on the admin's home page: each item a count and a link
+to the filtered list. A fixed number of queries, whatever the number of dossiers or sessions."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import IdentityDocument
+from trainings import deadlines
+from trainings.models import Session
+
+from . import rules
+from .models import Dossier, DossierState
+
+CLOSING_SOON_DAYS = 7
+
+# Query-string values of the list filters the items link to (see enrolment.admin and admin_sessions).
+WAITING_PARAM = "attente"
+WAITING_ALL = "toutes"
+WAITING_OVERDUE = "en_retard"
+SESSION_SITUATION_PARAM = "situation"
+CLOSING_SOON = "cloture_proche"
+FULL = "complete"
+
+
+def _paris_midnight(day):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=deadlines.PARIS)
+
+
+def awaiting_answer():
+    return Q(state=DossierState.SUBMITTED)
+
+
+def overdue(now=None):
+    """Sent dossiers waiting for the AMIL's answer for more than AMIL_RESPONSE_WORKING_DAYS working days."""
+    return awaiting_answer() & Q(submitted_at__lt=rules.overdue_if_sent_before(now))
+
+
+def sessions_closing_soon(now=None, days=CLOSING_SOON_DAYS):
+    """Open sessions whose last registration day is today or within the next `days` days."""
+    today = deadlines.paris_today(now)
+    first = deadlines.earliest_first_day_closing_on_or_after(today)
+    after = deadlines.earliest_first_day_closing_on_or_after(today + datetime.timedelta(days=days + 1))
+    return Session.objects.open().filter(starts_at__gte=_paris_midnight(first), starts_at__lt=_paris_midnight(after))
+
+
+def full_sessions(now=None):
+    """Open sessions still to come whose seats are all held."""
+    return Session.objects.open().upcoming(now).with_seats_taken().filter(seats_taken__gte=F("seats"))
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    count: int
+    url: str
+    sub: bool = False  # a part of the item above ("dont … en retard")
+    urgent: bool = False
+
+
+def items_for(user, now=None):
+    """The to-do items `user` may act on (each needs the view permission of its list)."""
+    now = now or timezone.now()
+    items = []
+    if user.has_perm("enrolment.view_dossier"):
+        counts = Dossier.objects.aggregate(
+            waiting=Count("pk", filter=awaiting_answer()), overdue=Count("pk", filter=overdue(now))
+        )
+        dossiers_url = reverse("admin:enrolment_dossier_changelist")
+        items.append(
+            Item(
+                "Dossiers en attente de réponse",
+                counts["waiting"],
+                f"{dossiers_url}?{WAITING_PARAM}={WAITING_ALL}",
+            )
+        )
+        items.append(
+            Item(
+                f"dont en attente depuis plus de {settings.AMIL_RESPONSE_WORKING_DAYS} jours ouvrés",
+                counts["overdue"],
+                f"{dossiers_url}?{WAITING_PARAM}={WAITING_OVERDUE}",
+                sub=True,
+                urgent=counts["overdue"] > 0,
+            )
+        )
+    if user.has_perm("accounts.view_identitydocument"):
+        pending = IdentityDocument.objects.filter(status=IdentityDocument.Status.PENDING).count()
+        url = reverse("admin:accounts_identitydocument_changelist")
+        items.append(Item("Pièces d'identité à vérifier", pending, f"{url}?status__exact=pending"))
+    if user.has_perm("trainings.view_session"):
+        url = reverse("admin:trainings_session_changelist")
+        items.append(
+            Item(
+                f"Sessions dont les inscriptions ferment dans les {CLOSING_SOON_DAYS} jours",
+                sessions_closing_soon(now).count(),
+                f"{url}?{SESSION_SITUATION_PARAM}={CLOSING_SOON}",
+            )
+        )
+        items.append(
+            Item("Sessions à venir complètes", full_sessions(now).count(), f"{url}?{SESSION_SITUATION_PARAM}={FULL}")
+        )
+    return items

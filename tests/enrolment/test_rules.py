@@ -1,0 +1,81 @@
+import datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from enrolment import rules
+from enrolment.models import DossierState
+from tests.enrolment.conftest import paris
+from tests.factories import DossierFactory, SessionFactory
+
+# --- The AMIL's answer within 2 working days --------------------------------------------------------------
+
+
+def test_a_dossier_sent_on_monday_is_due_on_wednesday_and_overdue_on_thursday():
+    monday = paris(2027, 3, 1, 10)
+    assert rules.response_due_day(monday) == datetime.date(2027, 3, 3)
+    assert not rules.is_response_overdue(monday, paris(2027, 3, 3, 23, 59))
+    assert rules.is_response_overdue(monday, paris(2027, 3, 4, 0, 1))
+
+
+def test_weekends_and_public_holidays_are_not_working_days():
+    tuesday = paris(2027, 7, 13, 16)  # Wednesday 14 July is the Fête nationale
+    assert rules.response_due_day(tuesday) == datetime.date(2027, 7, 16)
+    saturday = paris(2027, 3, 6, 11)
+    assert rules.response_due_day(saturday) == datetime.date(2027, 3, 9)
+
+
+def test_the_number_of_working_days_comes_from_the_settings(settings):
+    settings.AMIL_RESPONSE_WORKING_DAYS = 5
+    assert rules.response_due_day(paris(2027, 3, 1)) == datetime.date(2027, 3, 8)
+
+
+def test_waiting_days_counts_calendar_and_working_days_on_paris_dates():
+    # Sent on Friday at 23:30 Paris time (22:30 UTC): Friday is the sending day, not Saturday.
+    sent = paris(2027, 3, 5, 23, 30)
+    assert rules.waiting_days(sent, paris(2027, 3, 9, 9)) == (4, 2)
+    assert rules.is_response_overdue(None) is False
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sent=st.datetimes(min_value=datetime.datetime(2026, 12, 1), max_value=datetime.datetime(2027, 6, 30)),
+    later_hours=st.integers(min_value=0, max_value=24 * 20),
+    working_days=st.integers(min_value=0, max_value=4),
+)
+def test_the_database_cutoff_agrees_with_the_rule(sent, later_hours, working_days):
+    """`submitted_at < overdue_if_sent_before(now)` is exactly `is_response_overdue(submitted_at, now)`."""
+    from django.conf import settings as django_settings
+
+    previous = django_settings.AMIL_RESPONSE_WORKING_DAYS
+    django_settings.AMIL_RESPONSE_WORKING_DAYS = working_days
+    try:
+        sent_at = sent.replace(tzinfo=datetime.UTC)
+        now = sent_at + datetime.timedelta(hours=later_hours)
+        assert (sent_at < rules.overdue_if_sent_before(now)) == rules.is_response_overdue(sent_at, now)
+    finally:
+        django_settings.AMIL_RESPONSE_WORKING_DAYS = previous
+
+
+# --- What the dossier page offers the staff -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "started", "expected"),
+    [
+        (DossierState.SUBMITTED, False, ["accept", "refuse", "cancel"]),
+        (DossierState.WAITLISTED, False, ["refuse", "cancel"]),
+        (DossierState.ACCEPTED, False, ["convocation", "cancel"]),
+        (DossierState.ACCEPTED, True, ["attended", "absent", "cancel"]),
+        (DossierState.ATTENDED, True, ["absent"]),
+        (DossierState.ABSENT, True, ["attended"]),
+        (DossierState.DRAFT, False, ["cancel"]),
+        (DossierState.REFUSED, False, []),
+        (DossierState.CANCELLED, False, []),
+    ],
+)
+def test_staff_actions_follow_the_state(state, started, expected):
+    session = SessionFactory(days_ahead=-1 if started else 30)
+    assert rules.staff_actions(DossierFactory(session=session, state=state)) == expected
