@@ -166,6 +166,13 @@ if REGISTRATION_DAYS_MODE not in ("calendar", "business"):
 IDENTITY_VERIFICATION_WORKING_DAYS = env.int("IDENTITY_VERIFICATION_WORKING_DAYS", default=3)
 IDENTITY_DOCUMENT_RETENTION_DAYS = env.int("IDENTITY_DOCUMENT_RETENTION_DAYS", default=7)
 IDENTITY_DOCUMENT_MAX_BYTES = env.int("IDENTITY_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Every uploaded file is cut off past this size while it streams in (see dife_portal/uploads.py).
+FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=IDENTITY_DOCUMENT_MAX_BYTES)
+FILE_UPLOAD_HANDLERS = [
+    "dife_portal.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 WAITING_LIST_OFFER_HOURS = env.int("WAITING_LIST_OFFER_HOURS", default=48)
 # How long a request waits for a session's seat lock (PostgreSQL) before asking the élu to retry.
 ENROLMENT_LOCK_TIMEOUT_MS = env.int("ENROLMENT_LOCK_TIMEOUT_MS", default=5000)
