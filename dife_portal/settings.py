@@ -280,10 +280,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# No personal data in the logs (dife_portal/log_privacy.py): addresses and link tokens are masked.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "dife_portal.log_privacy.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        **{
+            name: {"filters": ["personal_data"]}
+            for name in (
+                "django.request",
+                "django.security.csrf",
+                "django.security.DisallowedHost",
+                "django.security.SuspiciousOperation",
+                "django.security.SuspiciousFileOperation",
+                "django.security.SuspiciousMultipartForm",
+                "django.security.RequestDataTooBig",
+                "django.security.TooManyFieldsSent",
+            )
+        },
+    },
 }
