@@ -1,7 +1,8 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,9 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):
             logger.warning("database unavailable: %s", exception.__class__.__name__)
-            response = render(request, "503.html", status=503)
+            # Rendered without the request: its context processors would read the session, from the very
+            # database that is gone, and turn this page into a server error.
+            response = HttpResponse(render_to_string("503.html"), status=503)
             response["Retry-After"] = "5"
             return response
         return None

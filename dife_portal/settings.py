@@ -145,6 +145,10 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The outbox (mailing/outbox.py): the delivery tried in the request right after a change is short, and
+# skipped for a while after a failure; `send_outbox` (every minute) delivers the rest with EMAIL_TIMEOUT.
+OUTBOX_IMMEDIATE_TIMEOUT = env.float("OUTBOX_IMMEDIATE_TIMEOUT", default=3)
+OUTBOX_PAUSE_SECONDS = env.int("OUTBOX_PAUSE_SECONDS", default=60)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Maison des Maires d'Indre-et-Loire <amil@wanadoo.fr>")
 
 # The association that runs this portal: another association of mayors sets its own.

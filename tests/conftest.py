@@ -14,6 +14,18 @@ def _isolated_media(settings, tmp_path):
     shutil.rmtree(tmp_path, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _mail_server_not_known_down():
+    """The outbox remembers a mail-server failure in the cache for a while: no test inherits it."""
+    from django.core.cache import cache
+
+    from mailing.outbox import MAIL_SERVER_DOWN
+
+    cache.delete(MAIL_SERVER_DOWN)
+    yield
+    cache.delete(MAIL_SERVER_DOWN)
+
+
 @pytest.fixture
 def on_postgres():
     if connection.vendor != "postgresql":

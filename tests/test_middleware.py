@@ -3,6 +3,7 @@ from django.db import OperationalError
 from django.test import RequestFactory
 
 from dife_portal.middleware import DatabaseUnavailableMiddleware
+from tests.factories import UserFactory
 from tests.utils import page_text
 
 
@@ -16,6 +17,32 @@ def test_lost_database_connection_gives_a_french_503(client, monkeypatch):
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "rien n'a été enregistré" in page_text(response)
+
+
+@pytest.mark.django_db
+def test_the_503_page_does_not_need_the_session_from_the_lost_database(client, monkeypatch):
+    """The page is rendered without the request: reading the session would fail again and give a 500."""
+
+    def broken(*args, **kwargs):
+        raise OperationalError("the connection is closed")
+
+    client.force_login(UserFactory())
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", broken)
+    response = client.get("/compte/profil/")
+    assert response.status_code == 503
+    assert "rien n'a été enregistré" in page_text(response)
+
+
+def test_the_500_page_does_not_need_the_database_either(rf, monkeypatch):
+    from dife_portal.views import server_error
+
+    def broken(*args, **kwargs):
+        raise OperationalError("the connection is closed")
+
+    request = rf.get("/")
+    request.session = type("BrokenSession", (), {"get": broken, "__getitem__": broken})()
+    response = server_error(request)
+    assert response.status_code == 500 and "Le service rencontre un problème" in response.content.decode()
 
 
 def test_other_exceptions_are_left_to_django():
