@@ -140,3 +140,17 @@ def test_sign_up_answers_the_same_whether_the_address_has_an_account_or_not(
     assert User.objects.filter(email__iexact=EXISTING).count() == 1
     existing.refresh_from_db()
     assert existing.check_password(TEST_PASSWORD)  # the sign-up with a taken address changed nothing
+
+
+@pytest.mark.parametrize("url_name", ["accounts:login", "admin:login"])
+def test_an_overlong_address_is_refused_like_any_wrong_one(existing, url_name):
+    """django-axes stores the address typed (255 characters at most): a longer one must not break that
+    write on PostgreSQL (found by the fuzzing), and repeated ones still count towards the lockout."""
+    overlong = "a" * 300 + "@example.fr"
+    client = Client()
+    response = client.post(reverse(url_name), {"username": overlong, "password": "Mauvais-mot-de-passe-1"})
+    assert response.status_code == 200
+    assert re.search(r"incorrect|Veuillez compléter correctement", page_text(response))  # each form's usual refusal
+    for _ in range(5):
+        response = client.post(reverse(url_name), {"username": overlong, "password": "Mauvais-mot-de-passe-1"})
+    assert response.status_code == 429
