@@ -1,7 +1,7 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -29,3 +29,27 @@ class DatabaseUnavailableMiddleware:
             response["Retry-After"] = "5"
             return response
         return None
+
+
+class NullCharacterMiddleware:
+    """An address holding a NUL character (in the path or the query string) gets the French 400 page.
+
+    PostgreSQL can neither store nor compare text holding NUL: such a value reaching a query (a link token,
+    an admin filter) would end as a server error. Forms refuse NUL in what they validate; this covers the
+    values views read straight from the address.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        nul_in_query = ("%00" in query or "\x00" in query) and self._has_nul(request.GET)  # decoded only if hinted
+        if "\x00" in request.path_info or nul_in_query:
+            logger.warning("NUL character in the request address: refused")
+            return HttpResponseBadRequest(render_to_string("400.html"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(params):
+        return any("\x00" in key or any("\x00" in value for value in values) for key, values in params.lists())

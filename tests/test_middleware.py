@@ -48,3 +48,20 @@ def test_the_500_page_does_not_need_the_database_either(rf, monkeypatch):
 def test_other_exceptions_are_left_to_django():
     middleware = DatabaseUnavailableMiddleware(lambda r: None)
     assert middleware.process_exception(RequestFactory().get("/"), ValueError("x")) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/invitation/%00abc/", "/compte/activation/a%00b/", "/formations/?q=a%00", "/formations/?%00=1", "/admin/?x=%00"],
+)
+def test_a_nul_character_in_the_address_gets_the_french_400_page(client, url):
+    """PostgreSQL cannot compare text holding NUL: before this, /invitation/%00abc/ was a server error there."""
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "Cette demande ne peut pas être traitée" in page_text(response)
+
+
+@pytest.mark.django_db
+def test_an_encoded_percent_is_not_a_nul(client):
+    assert client.get("/formations/?q=100%2500").status_code == 200
