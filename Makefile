@@ -15,7 +15,7 @@ BENCH_DURATION ?= 10
 # Extra arguments for benchmarks/run.py, e.g. BENCH_ARGS="--only Envoyer" (a few pages only).
 BENCH_ARGS ?=
 
-.PHONY: install browser run test test-sqlite test-postgres lint bench clean
+.PHONY: install browser run test test-sqlite test-postgres lint bench fuzz clean
 
 $(VENV)/.installed: requirements/base.in requirements/test.in requirements/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ test: lint browser
 	@echo "== SQLite"
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+# Only the hypothesis fuzzing of forms and query-string views (it also runs in `make test`).
+fuzz: install
+	env -u DATABASE_URL $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m fuzz tests/security $(PYTEST_ARGS)
 
 bench: install
 	$(PY) benchmarks/run.py --scale $(BENCH_SCALE) --database-url $(BENCH_DATABASE_URL) \

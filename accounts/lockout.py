@@ -11,4 +11,6 @@ def axes_username(request, credentials=None):
         username = credentials.get(field)
     else:
         username = getattr(request, "POST", {}).get(field)
-    return username.strip().lower() if isinstance(username, str) else username
+    # Cut to what axes can store (its username columns are 255 characters): a longer "address" typed in a
+    # sign-in form must be refused like any wrong one, not break the database write on PostgreSQL.
+    return username.strip().lower()[:255] if isinstance(username, str) else username

@@ -48,9 +48,13 @@ access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 SECRET_SEGMENT = re.compile(r"[A-Za-z0-9_\-]{20,}")
 
 
+def _redact_segment(segment):
+    return ":adresse" if "@" in segment else SECRET_SEGMENT.sub(":jeton", segment)
+
+
 def redact_path(path):
-    """The path with every token-like segment replaced by ':jeton'."""
-    return "/".join(SECRET_SEGMENT.sub(":jeton", segment) for segment in (path or "").split("/"))
+    """The path with every token-like segment replaced by ':jeton', and every e-mail address by ':adresse'."""
+    return "/".join(_redact_segment(segment) for segment in (path or "").split("/"))
 
 
 class PrivacyLogger(Logger):

@@ -1,7 +1,10 @@
+import functools
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +25,42 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):
             logger.warning("database unavailable: %s", exception.__class__.__name__)
-            response = render(request, "503.html", status=503)
+            # Rendered without the request: its context processors would read the session, from the very
+            # database that is gone, and turn this page into a server error.
+            response = HttpResponse(render_to_string("503.html"), status=503)
             response["Retry-After"] = "5"
             return response
         return None
+
+
+class NullCharacterMiddleware:
+    """A NUL character in the path, or in the query string of an admin page, gets the French 400 page.
+
+    PostgreSQL can neither store nor compare text holding NUL: such a value reaching a query (a link token
+    in the path, an admin list filter) would end as a server error. The portal's own query-string views
+    read their parameters through forms, which refuse NUL with a French message (the search says it and
+    ignores the criterion), so their query strings are left to them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info or (
+            request.path_info.startswith(self._admin_prefix()) and self._nul_in_query(request)
+        ):
+            logger.warning("NUL character in the request address: refused")
+            return HttpResponseBadRequest(render_to_string("400.html"))
+        return self.get_response(request)
+
+    @staticmethod
+    @functools.cache
+    def _admin_prefix():
+        return reverse("admin:index")
+
+    @staticmethod
+    def _nul_in_query(request):
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" not in query and "\x00" not in query:
+            return False
+        return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists())

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dife_portal.middleware.NullCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,6 +170,10 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The outbox (mailing/outbox.py): the delivery tried in the request right after a change is short, and
+# skipped for a while after a failure; `send_outbox` (every minute) delivers the rest with EMAIL_TIMEOUT.
+OUTBOX_IMMEDIATE_TIMEOUT = env.float("OUTBOX_IMMEDIATE_TIMEOUT", default=3)
+OUTBOX_PAUSE_SECONDS = env.int("OUTBOX_PAUSE_SECONDS", default=60)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Maison des Maires d'Indre-et-Loire <amil@wanadoo.fr>")
 
 # The association that runs this portal: another association of mayors sets its own.
@@ -190,6 +195,13 @@ if REGISTRATION_DAYS_MODE not in ("calendar", "business"):
 IDENTITY_VERIFICATION_WORKING_DAYS = env.int("IDENTITY_VERIFICATION_WORKING_DAYS", default=3)
 IDENTITY_DOCUMENT_RETENTION_DAYS = env.int("IDENTITY_DOCUMENT_RETENTION_DAYS", default=7)
 IDENTITY_DOCUMENT_MAX_BYTES = env.int("IDENTITY_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Every uploaded file is cut off past this size while it streams in (see dife_portal/uploads.py).
+FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=IDENTITY_DOCUMENT_MAX_BYTES)
+FILE_UPLOAD_HANDLERS = [
+    "dife_portal.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 WAITING_LIST_OFFER_HOURS = env.int("WAITING_LIST_OFFER_HOURS", default=48)
 # How long a request waits for a session's seat lock (PostgreSQL) before asking the élu to retry.
 ENROLMENT_LOCK_TIMEOUT_MS = env.int("ENROLMENT_LOCK_TIMEOUT_MS", default=5000)
@@ -305,10 +317,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# No personal data in the logs (dife_portal/log_privacy.py): addresses and link tokens are masked.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "dife_portal.log_privacy.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        **{
+            name: {"filters": ["personal_data"]}
+            for name in (
+                "django.request",
+                "django.security.csrf",
+                "django.security.DisallowedHost",
+                "django.security.SuspiciousOperation",
+                "django.security.SuspiciousFileOperation",
+                "django.security.SuspiciousMultipartForm",
+                "django.security.RequestDataTooBig",
+                "django.security.TooManyFieldsSent",
+            )
+        },
+    },
 }

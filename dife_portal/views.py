@@ -1,6 +1,7 @@
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from .page_cache import cache_public_page
 
@@ -33,4 +34,5 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # Without the request, as Django's own: whatever broke (the database…) must not break this page too.
+    return HttpResponseServerError(render_to_string("500.html"))

@@ -3,9 +3,12 @@
 A file is accepted when `filetype` recognises JPEG, PNG or PDF from its first bytes AND a light structural
 parse agrees (a PDF has its header and an end-of-file marker; a PNG has a valid header chunk and ends with
 IEND; a JPEG has a frame header with a size before its scan and an end-of-image marker). No image library
-is needed for that, and nothing is written anywhere while checking.
+is needed for that, and nothing is written anywhere while checking. A file that also carries web content
+(an HTML page or an SVG behind the magic bytes, a script, bytes after a PNG's end) is refused: it is not a
+plain photo or scan, and a browser could be talked into running it.
 """
 
+import re
 import struct
 import zlib
 
@@ -53,7 +56,7 @@ def _looks_like_png(data):
         if chunk_type == b"IDAT":
             seen_idat = True
         if chunk_type == b"IEND":
-            return seen_idat
+            return seen_idat and end == len(data)  # nothing may hide after the end
         pos = end
     return False
 
@@ -89,6 +92,13 @@ def _looks_like_jpeg(data):
     return False
 
 
+# Markup or scripts a browser (or a PDF reader) would run; a photo or a scan never holds them in clear.
+ACTIVE_CONTENT = re.compile(
+    rb"<\s*(?:script|html|head|body|svg|iframe|object|embed|meta|!doctype)"
+    rb"|javascript:|/JavaScript|/JS[\s/<(\[]|/Launch|/EmbeddedFile|/RichMedia",
+    re.IGNORECASE,
+)
+
 STRUCTURE_CHECKS = {"image/jpeg": _looks_like_jpeg, "image/png": _looks_like_png, "application/pdf": _looks_like_pdf}
 
 
@@ -120,6 +130,8 @@ def check_identity_file(uploaded):
         )
     if uploaded.size == 0:
         raise ValidationError("Ce fichier est vide.", code="empty")
+    if getattr(uploaded, "oversized", False):  # cut off while streaming in (dife_portal/uploads.py)
+        raise ValidationError("Ce fichier est trop lourd.", code="too_large")
     data = _read_all(uploaded)
     kind = filetype.guess(data[:8192])
     mime = kind.mime if kind else None
@@ -128,6 +140,12 @@ def check_identity_file(uploaded):
             "Ce fichier n'est ni une photo (JPEG ou PNG) ni un PDF. Le nom du fichier ne suffit pas : "
             "envoyez une photo ou un scan de votre pièce d'identité.",
             code="bad_type",
+        )
+    if ACTIVE_CONTENT.search(data):
+        raise ValidationError(
+            "Ce fichier contient du code (page web ou script) : ce n'est pas une simple photo ou un scan. "
+            "Enregistrez votre pièce d'identité en photo (JPEG ou PNG) ou en PDF, puis envoyez ce fichier.",
+            code="active_content",
         )
     if not STRUCTURE_CHECKS[mime](data):
         raise ValidationError(

@@ -5,7 +5,8 @@ import functools
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.template import Context, Engine, TemplateDoesNotExist
@@ -17,6 +18,9 @@ from .models import OutgoingAttachment, OutgoingEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
+# Set for OUTBOX_PAUSE_SECONDS when a delivery fails: meanwhile the requests that queue e-mails do not try
+# to deliver them (an unanswering mail server would hold each one for EMAIL_TIMEOUT); `send_outbox` does.
+MAIL_SERVER_DOWN = "mailing:outbox:mail-server-down"
 
 
 @functools.cache
@@ -83,17 +87,27 @@ def queue_message(to, subject, text, html="", *, attachments=()):
             )
             for filename, content, content_type in attachments
         )
-    transaction.on_commit(lambda: deliver([email.pk]))
+    transaction.on_commit(lambda: deliver_after_commit([email.pk]))
     return email
+
+
+def deliver_after_commit(pks):
+    """The attempt made in the request, right after the commit: short (OUTBOX_IMMEDIATE_TIMEOUT), and none
+    at all while the mail server is known to be down. The élu never waits for SMTP; what is not sent now
+    stays queued for `send_outbox`."""
+    if cache.get(MAIL_SERVER_DOWN):
+        return 0, 0
+    return deliver(pks, timeout=settings.OUTBOX_IMMEDIATE_TIMEOUT)
 
 
 def _backoff(attempts):
     return datetime.timedelta(minutes=min(2**attempts, 240))
 
 
-def deliver(pks=None):
+def deliver(pks=None, timeout=None):
     """Try to send pending e-mails (all that are due, or the given ones). Returns (sent, failed)."""
     now = timezone.now()
+    connection = get_connection(timeout=timeout) if timeout else None
     pending = OutgoingEmail.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
     if pks is not None:
         pending = pending.filter(pk__in=pks)
@@ -101,7 +115,9 @@ def deliver(pks=None):
         pending = pending.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     sent = failed = 0
     for email in pending.order_by("pk").prefetch_related("attachments"):
-        message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
+        message = EmailMultiAlternatives(
+            email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to], connection=connection
+        )
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
         for attachment in email.attachments.all():
@@ -113,6 +129,7 @@ def deliver(pks=None):
             email.last_error = f"{exc.__class__.__name__}: {exc}"[:300]
             email.next_attempt_at = timezone.now() + _backoff(email.attempts)
             email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            cache.set(MAIL_SERVER_DOWN, True, settings.OUTBOX_PAUSE_SECONDS)
             logger.warning(
                 "outbox: e-mail %s not sent (attempt %s): %s", email.pk, email.attempts, exc.__class__.__name__
             )
@@ -122,4 +139,6 @@ def deliver(pks=None):
             email.sent_at = timezone.now()
             email.save(update_fields=["attempts", "sent_at"])
             sent += 1
+    if sent and not failed:
+        cache.delete(MAIL_SERVER_DOWN)
     return sent, failed

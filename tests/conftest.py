@@ -17,7 +17,8 @@ def _isolated_media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: no page cached by an earlier test (whose rows had the same ids)."""
+    """Each test starts with an empty cache: no page cached by an earlier test (whose rows had the same ids),
+    no mail server remembered as down by the outbox."""
     cache.clear()
     yield
     cache.clear()

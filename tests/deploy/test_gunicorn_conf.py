@@ -41,6 +41,7 @@ def test_defaults_are_loopback_sync_workers_per_core(monkeypatch):
         ("/formations/12-budget-communal/", "/formations/12-budget-communal/"),
         ("/formations/invitation/Zk3v9QpL0aXyTr7uWm2sNb4c/", "/formations/invitation/:jeton/"),
         ("/compte/reinitialiser/MTIz/cdk0v2-4b1f6a0e2c9d8e7f6a5b4c3d2e1f0a9b/", "/compte/reinitialiser/MTIz/:jeton/"),
+        ("/compte/profil/marie.durand@example.fr/", "/compte/profil/:adresse/"),
         ("", ""),
     ],
 )
