@@ -250,10 +250,10 @@ class IdentityDocumentAdmin(admin.ModelAdmin):
         from enrolment import services
         from enrolment.exceptions import EnrolmentError
 
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         if not self.has_review_permission(request):
             raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         document = get_object_or_404(IdentityDocument, pk=pk)
         accepted = request.POST.get("decision") == "accept"
         reason = request.POST.get("reason", "")

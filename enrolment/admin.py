@@ -408,13 +408,14 @@ class DossierAdmin(admin.ModelAdmin):
     }
 
     def transition_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        # Permission first: staff without it learn nothing, whatever the method.
         dossier = self.get_object(request, str(pk))
         if dossier is None:
             raise Http404
         if not self.has_change_permission(request, dossier):
             raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         name = request.POST.get("transition", "")
         if name not in self.TRANSITIONS:
             messages.error(request, "Action inconnue.")

@@ -198,9 +198,10 @@ class SessionBackofficeMixin:
         return csv_response(filename, header, rows)
 
     def presence_view(self, request, pk):
+        # Permission first: staff without it learn nothing, whatever the method.
+        session = self._session(request, pk, "change")
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        session = self._session(request, pk, "change")
         presence = request.POST.get("presence")
         services_by_choice = {
             "attended": (services.mark_attended, "{count} élu(s) marqué(s) présent(s).", "Présence notée."),
