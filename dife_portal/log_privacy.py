@@ -30,5 +30,7 @@ class RedactPersonalData(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, ()
         if record.exc_info and not record.exc_text:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            # The message of each exception is redacted; the "File ..." lines (source paths) are kept as is.
+            lines = logging.Formatter().formatException(record.exc_info).splitlines()
+            record.exc_text = "\n".join(line if line.startswith('  File "') else redact(line) for line in lines)
         return True

@@ -1,12 +1,23 @@
 import functools
 import logging
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def database_errors():
+    """Django's connection errors, and the driver's own: a connection lost while a result is being read in
+    chunks (a select list of a form rendered in the template) reaches the view unwrapped."""
+    errors = {OperationalError, InterfaceError}
+    for alias in connections:
+        driver = connections[alias].Database
+        errors.update({driver.OperationalError, driver.InterfaceError})
+    return tuple(errors)
 
 
 class DatabaseUnavailableMiddleware:
@@ -23,7 +34,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError | InterfaceError):
+        if isinstance(exception, database_errors()):
             logger.warning("database unavailable: %s", exception.__class__.__name__)
             # Rendered without the request: its context processors would read the session, from the very
             # database that is gone, and turn this page into a server error.

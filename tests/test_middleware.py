@@ -45,6 +45,18 @@ def test_the_500_page_does_not_need_the_database_either(rf, monkeypatch):
     assert response.status_code == 500 and "Le service rencontre un problème" in response.content.decode()
 
 
+@pytest.mark.django_db
+def test_a_driver_error_read_unwrapped_from_a_lost_connection_is_a_503_too(client, monkeypatch):
+    """A result read in chunks (a select list rendered in a template) raises the driver's own error."""
+    from django.db import connection
+
+    def broken(*args, **kwargs):
+        raise connection.Database.OperationalError("consuming input failed: server closed the connection")
+
+    monkeypatch.setattr("dife_portal.views.render", broken)
+    assert client.get("/").status_code == 503
+
+
 def test_other_exceptions_are_left_to_django():
     middleware = DatabaseUnavailableMiddleware(lambda r: None)
     assert middleware.process_exception(RequestFactory().get("/"), ValueError("x")) is None
