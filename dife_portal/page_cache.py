@@ -1,8 +1,10 @@
 """Whole-page cache of the public pages for visitors who cannot see anything personal.
 
 A request is served from (and stored in) the cache only when nothing on the page can depend on who asks: a GET
-without a session cookie (so no signed-in élu, no followed invitation, no flash message kept in the session) and
-without a messages cookie. A response is stored only when it is not personal either: status 200, no cookie set,
+without a session cookie (so no signed-in élu, no flash message kept in the session) and without a messages cookie.
+What a page shows of the invitation link the visitor followed (a signed cookie, not the session: see
+`trainings.invitations`) is a *variant* of the page: a view that shows it names it in the key (`variant=`), so an
+élu who came through a mairie's link gets the cached page with that mairie's banner. A response is stored only when it is not personal either: status 200, no cookie set,
 no CSRF token used while rendering it, no `Cache-Control: private/no-store`.
 
 The key holds the full path with its query string, the Paris date (registration deadlines move at midnight) and
@@ -82,16 +84,18 @@ def bump(names):
         cache.set_many({_version_key(name): _new_token() for name in names}, timeout=None)
 
 
-def page_key(request):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+def page_key(request, variant=""):
+    path = hashlib.sha256(f"{request.get_full_path()}\n{variant}".encode()).hexdigest()[:32]
     return ":".join([PREFIX, settings.RELEASE, paris_today().isoformat(), path])
 
 
-def cache_public_page(version_names=()):
+def cache_public_page(version_names=(), variant=None):
     """Decorate a view whose page, for anonymous visitors, only changes with `version_names`.
 
     `version_names` is a list of names, or a callable taking the view's arguments and returning one. The entry keeps
-    the tokens it was rendered under; one round trip reads the page and the current tokens together.
+    the tokens it was rendered under; one round trip reads the page and the current tokens together. `variant`, a
+    callable taking the request and the view's arguments, returns what else the page shows of the request (a
+    string, part of the key), for a page that differs from one anonymous visitor to another.
     """
 
     def decorator(view):
@@ -101,7 +105,7 @@ def cache_public_page(version_names=()):
             if timeout <= 0 or not is_anonymous_request(request):
                 return view(request, *args, **kwargs)
             names = list(version_names(*args, **kwargs) if callable(version_names) else version_names)
-            key = page_key(request)
+            key = page_key(request, variant(request, *args, **kwargs) if variant else "")
             found = cache.get_many([key, *(_version_key(name) for name in names)])
             tokens = _current(found, names)
             entry = found.get(key)

@@ -95,7 +95,7 @@ def start(request, session_pk):
         return redirect("enrolment:detail", existing.pk)
     if request.method == "POST":
         try:
-            invitation = invitations.invitation_from_session(request.session, session)
+            invitation = invitations.invitation_for(request, session)
             dossier, _ = services.create_draft(request.user, session, invitation=invitation)
         except EnrolmentError as error:
             messages.error(request, str(error))

@@ -17,6 +17,7 @@ from django.urls import reverse
 from dife_portal import page_cache
 from enrolment import services
 from tests.factories import DossierFactory, InvitationFactory, MandateFactory, SessionFactory, UserFactory
+from trainings import invitations
 from trainings.admin import TrainingAdmin
 from trainings.models import Training
 
@@ -62,11 +63,47 @@ def test_a_signed_in_elu_never_gets_the_anonymous_page_nor_leaves_a_page_in_it(c
 
 
 def test_a_visitor_with_a_session_is_served_fresh_pages(client, session):
+    browser_session = client.session  # a session may hold a flash message, a form in progress…: never the cache
+    browser_session["signup_in_progress"] = True
+    browser_session.save()
+    url = session.training.get_absolute_url()
+    queries_for(client, url)
+    assert queries_for(client, url)[0] > 0
+
+
+def test_a_visitor_who_followed_an_invitation_gets_the_cached_page_with_that_invitations_banner(client, session):
+    amboise = InvitationFactory(training=session.training, collectivite__name="Amboise", collectivite__kind="commune")
+    loches = InvitationFactory(training=session.training, collectivite__name="Loches", collectivite__kind="commune")
+    url = session.training.get_absolute_url()
+    anonymous = queries_for(client, url)[1]
+    assert "invitation-banner" not in anonymous
+
+    client.get(reverse("invitation", args=[amboise.token]))
+    assert "sessionid" not in client.cookies  # following a link writes no session
+    first, page = queries_for(client, url)
+    again, cached = queries_for(client, url)
+    assert first > 0 and again == 0 and cached == page
+    assert "transmise à la commune de Amboise" in page
+
+    # Another mairie's link: its own banner, never the first one's page.
+    client.get(reverse("invitation", args=[loches.token]))
+    page = queries_for(client, url)[1]
+    assert "transmise à la commune de Loches" in page and "Amboise" not in page
+    # Another training's page is the anonymous one, banner-free and shared.
+    other = SessionFactory().training.get_absolute_url()
+    client.cookies.pop(invitations.COOKIE_NAME)
+    queries_for(client, other)
+    client.get(reverse("invitation", args=[amboise.token]))
+    assert queries_for(client, other)[0] == 0
+
+
+def test_a_forged_invitation_cookie_is_ignored(client, session):
     invitation = InvitationFactory(training=session.training)
-    client.get(reverse("invitation", args=[invitation.token]))  # the session now holds the invitation
-    queries, page = queries_for(client, session.training.get_absolute_url())
-    assert queries > 0 and "invitation-banner" in page
-    assert queries_for(client, session.training.get_absolute_url())[0] > 0
+    client.get(reverse("invitation", args=[invitation.token]))
+    value = client.cookies[invitations.COOKIE_NAME].value
+    client.cookies[invitations.COOKIE_NAME] = value[:-3] + ("AAA" if not value.endswith("AAA") else "BBB")
+    page = queries_for(client, session.training.get_absolute_url())[1]
+    assert "invitation-banner" not in page
 
 
 def test_sending_a_dossier_shows_at_once_on_the_training_page_and_in_the_search(client, session):

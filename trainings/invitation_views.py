@@ -14,8 +14,7 @@ def follow(request, token):
         )
     except invitations.InvitationError as error:
         return render(request, "trainings/invitation_invalid.html", {"message": error.message}, status=410)
-    invitations.record_open(invitation, request.session)
     url = invitation.training.get_absolute_url()
     if invitation.session_id:
         url += f"#session-{invitation.session_id}"
-    return redirect(url)
+    return invitations.record_open(invitation, redirect(url))

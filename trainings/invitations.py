@@ -1,7 +1,10 @@
 """Invitation links: created by staff for collectivités, opened by élus without login."""
 
+import datetime
+
 from django.conf import settings
-from django.db import transaction
+from django.core import signing
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +14,11 @@ from mailing import outbox
 
 from .models import Invitation
 
-SESSION_KEY = "invitation"
+# The invitation a visitor followed is kept in a signed cookie, not in the session: following a link writes no
+# session, and the pages it leads to stay shareable (the page cache keys the training page on the invitation).
+COOKIE_NAME = "dife_invitation"
+COOKIE_SALT = "trainings.invitation"
+COOKIE_MAX_AGE = datetime.timedelta(days=90)
 
 
 class InvitationError(Exception):
@@ -41,15 +48,55 @@ def resolve(token, now=None):
     return invitation
 
 
-def record_open(invitation, session):
-    """Count the opening and remember the invitation in the visitor's session for attribution."""
-    Invitation.objects.filter(pk=invitation.pk).update(open_count=F("open_count") + 1)
-    session[SESSION_KEY] = {
+def record_open(invitation, response):
+    """Count the opening and remember the invitation in the visitor's browser (a signed cookie) for attribution.
+
+    The counter is a statistic: on PostgreSQL its commit does not wait for the disk (`synchronous_commit` off for
+    this transaction only), so a burst of clicks from a mass mailing costs no disk flush each. A crash in the
+    fraction of a second after a click may lose that click's count, never anything else.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        Invitation.objects.filter(pk=invitation.pk).update(open_count=F("open_count") + 1)
+    data = {
         "id": invitation.pk,
         "training_id": invitation.training_id,
         "session_id": invitation.session_id,
         "label": banner_label(invitation),
     }
+    max_age = COOKIE_MAX_AGE
+    if invitation.expires_at is not None:
+        max_age = min(max_age, max(invitation.expires_at - timezone.now(), datetime.timedelta(0)))
+    response.set_cookie(
+        COOKIE_NAME,
+        signing.dumps(data, salt=COOKIE_SALT, compress=True),
+        max_age=int(max_age.total_seconds()),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def current(request):
+    """The invitation this visitor followed, as stored in its cookie ({"id", "training_id", "session_id",
+    "label"}), or None: no cookie, or one not signed by us or older than COOKIE_MAX_AGE. No query."""
+    value = request.COOKIES.get(COOKIE_NAME)
+    if not value:
+        return None
+    try:
+        data = signing.loads(value, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("id"), int) else None
+
+
+def banner_variant(request, pk, *args, **kwargs):
+    """The page-cache variant of training `pk`'s page: the invitation shown in its banner, if any."""
+    data = current(request)
+    return f"invitation-{data['id']}" if data and data.get("training_id") == pk else ""
 
 
 def banner_label(invitation):
@@ -62,9 +109,9 @@ def banner_label(invitation):
     return f"Invitation de l'{name} transmise à {collectivite.name}"
 
 
-def invitation_from_session(session, training_session):
+def invitation_for(request, training_session):
     """The invitation the visitor followed, if it is for this session's training and still valid."""
-    data = session.get(SESSION_KEY)
+    data = current(request)
     if not data or data.get("training_id") != training_session.training_id:
         return None
     try:

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from dife_portal.page_cache import cache_public_page
 
-from . import catalogue_cache, deadlines
+from . import catalogue_cache, deadlines, invitations
 from . import search as catalogue
 from .forms import TrainingSearchForm
 from .models import Training
@@ -33,7 +33,7 @@ def search(request):
     return render(request, "trainings/search.html", context)
 
 
-@cache_public_page(catalogue_cache.training_page_versions)
+@cache_public_page(catalogue_cache.training_page_versions, variant=invitations.banner_variant)
 def detail(request, pk, slug):
     """The training page, at a stable address: a wrong or outdated slug redirects (301) to the right one."""
     training = get_object_or_404(Training.objects.select_related("organiser", "theme"), pk=pk)

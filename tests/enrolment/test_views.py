@@ -59,12 +59,20 @@ def test_a_dossier_opened_from_an_invitation_link_is_attributed_to_it(client, el
     from trainings import invitations
 
     invitation = InvitationFactory(training=session.training)
+    client.get(invitations.url_for(invitation))
     client.force_login(elu)
-    browser_session = client.session
-    invitations.record_open(invitation, browser_session)
-    browser_session.save()
     client.post(reverse("enrolment:start", args=[session.pk]))
     assert Dossier.objects.get().invitation == invitation
+
+
+def test_an_invitation_for_another_training_is_not_attributed(client, elu, session):
+    from tests.factories import InvitationFactory
+    from trainings import invitations
+
+    client.get(invitations.url_for(InvitationFactory()))
+    client.force_login(elu)
+    client.post(reverse("enrolment:start", args=[session.pk]))
+    assert Dossier.objects.get().invitation is None
 
 
 def test_start_on_a_full_session_announces_the_waiting_list(client, elu):

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,7 +30,25 @@ def test_following_a_link_opens_the_training_page_without_login_and_counts_the_o
     assert response["Location"] == invitation.training.get_absolute_url()
     invitation.refresh_from_db()
     assert invitation.open_count == 1
-    assert client.session["invitation"]["label"] == "Invitation de l'AMIL transmise à la commune de Amboise"
+    cookie = client.cookies[invitations.COOKIE_NAME]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    request = RequestFactory().get("/", HTTP_COOKIE=f"{cookie.key}={cookie.value}")
+    assert invitations.current(request) == {
+        "id": invitation.pk,
+        "training_id": invitation.training_id,
+        "session_id": None,
+        "label": "Invitation de l'AMIL transmise à la commune de Amboise",
+    }
+    assert "sessionid" not in client.cookies  # no session is written for a click
+
+
+def test_the_remembered_invitation_lasts_no_longer_than_the_link(client):
+    invitation = InvitationFactory(expires_at=timezone.now() + datetime.timedelta(days=2))
+    client.get(reverse("invitation", args=[invitation.token]))
+    assert 2 * 86400 - 60 <= client.cookies[invitations.COOKIE_NAME]["max-age"] <= 2 * 86400
+    open_ended = InvitationFactory()
+    client.get(reverse("invitation", args=[open_ended.token]))
+    assert client.cookies[invitations.COOKIE_NAME]["max-age"] == 90 * 86400
 
 
 def test_a_session_invitation_points_at_its_session(client):
@@ -53,7 +72,7 @@ def test_revoked_or_expired_link_says_so_in_french_with_410(client, fields, mess
     assert message in page_text(response)
     invitation.refresh_from_db()
     assert invitation.open_count == 0
-    assert "invitation" not in client.session
+    assert invitations.COOKIE_NAME not in client.cookies
 
 
 def test_unknown_token_is_a_french_404(client):
