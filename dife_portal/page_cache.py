@@ -4,8 +4,12 @@ A request is served from (and stored in) the cache only when nothing on the page
 without a session cookie (so no signed-in élu, no flash message kept in the session) and without a messages cookie.
 What a page shows of the invitation link the visitor followed (a signed cookie, not the session: see
 `trainings.invitations`) is a *variant* of the page: a view that shows it names it in the key (`variant=`), so an
-élu who came through a mairie's link gets the cached page with that mairie's banner. A response is stored only when it is not personal either: status 200, no cookie set,
-no CSRF token used while rendering it, no `Cache-Control: private/no-store`.
+élu who came through a mairie's link gets the cached page with that mairie's banner. A response is stored only
+when it is not personal either: status 200, no cookie set, no CSRF token used while rendering it, no
+`Cache-Control: private/no-store`.
+
+`cached_fragment` caches, under the same rules, the part of a page that is the same for everyone when the page
+around it is not (a signed-in élu's header, a session holding a flash message).
 
 The key holds the full path with its query string, the Paris date (registration deadlines move at midnight) and
 the release (`RELEASE`, so that a deployment starts with fresh pages). An entry is served only while the version
@@ -26,6 +30,7 @@ from django.utils.cache import patch_vary_headers
 from trainings.deadlines import paris_today
 
 PREFIX = "page"
+FRAGMENT_PREFIX = "fragment"
 VERSION_PREFIX = "page-version"
 
 
@@ -122,3 +127,26 @@ def cache_public_page(version_names=(), variant=None):
         return wrapper
 
     return decorator
+
+
+def cached_fragment(name, version_names, build):
+    """`build()`'s value (an HTML fragment, or any picklable value), cached under `name` while `version_names` hold.
+
+    For the part of a page that is the same for every visitor — a signed-in élu, a visitor with a session — when the
+    page around it is not (the header names the élu, a form carries a CSRF token): the search results, the sessions
+    of a training. Same key rules as whole pages: the Paris date, the release, the version tokens, one round trip.
+    """
+    timeout = settings.PAGE_CACHE_SECONDS
+    if timeout <= 0:
+        return build()
+    names = list(version_names)
+    digest = hashlib.sha256(name.encode()).hexdigest()[:32]
+    key = ":".join([FRAGMENT_PREFIX, settings.RELEASE, paris_today().isoformat(), digest])
+    found = cache.get_many([key, *(_version_key(name) for name in names)])
+    tokens = _current(found, names)
+    entry = found.get(key)
+    if entry is not None and entry["versions"] == tokens:
+        return entry["value"]
+    value = build()
+    cache.set(key, {"versions": tokens, "value": value}, timeout)
+    return value

@@ -197,3 +197,33 @@ def test_the_invitation_link_itself_is_never_cached(client, session):
     client.get(url)
     invitation.refresh_from_db()
     assert invitation.open_count == 2
+
+
+def test_a_signed_in_elu_gets_the_search_results_and_the_sessions_from_the_shared_fragments(client, session):
+    SessionFactory(training=session.training, days_ahead=60, city="Chinon")
+    client.force_login(UserFactory())
+    for url in (SEARCH, f"{SEARCH}?q=budget", session.training.get_absolute_url()):
+        first, page = queries_for(client, url)
+        again, cached = queries_for(client, url)
+        # The header ("Se déconnecter" and its CSRF token) is built each time, the shared part is not.
+        assert again < first, url
+        assert "Se déconnecter" in cached and "Me connecter" not in cached
+        assert cached.split("<main")[1].split("</main>")[0] == page.split("<main")[1].split("</main>")[0]
+    assert "Chinon" in queries_for(client, session.training.get_absolute_url())[1]
+
+
+def test_the_shared_fragments_are_stale_the_moment_a_dossier_is_sent(client, session):
+    client.force_login(UserFactory())
+    url = session.training.get_absolute_url()
+    assert "3 places disponibles sur 3" in queries_for(client, url)[1]
+    queries_for(client, SEARCH)
+    other = UserFactory(franceconnect=True)
+    MandateFactory(user=other)
+    services.submit(DossierFactory(user=other, session=session), by=other)
+    assert "2 places disponibles sur 3" in queries_for(client, url)[1]
+
+
+def test_the_shared_fragments_keep_each_query_string_apart(client, session):
+    client.force_login(UserFactory())
+    assert "Le budget communal" in queries_for(client, f"{SEARCH}?q=budget")[1]
+    assert "Aucune formation" in queries_for(client, f"{SEARCH}?q=jardinage")[1]

@@ -1,6 +1,9 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
+from dife_portal import page_cache
 from dife_portal.page_cache import cache_public_page
 
 from . import catalogue_cache, deadlines, invitations
@@ -11,25 +14,34 @@ from .models import Training
 
 @cache_public_page(catalogue_cache.search_versions)
 def search(request):
-    """Step 2: "Trouver une formation". Invalid criteria are reported and ignored, never a server error."""
-    form = TrainingSearchForm(request.GET)
-    criteria = form.criteria()
-    outcome = catalogue.run_search(criteria, form.requested_page())
-    page = outcome.page
-    notices = [*form.errors.get("page", []), *outcome.notices]
-    context = {
-        "form": form,
-        "criteria_errors": form.criteria_errors,
-        "has_criteria": bool(criteria),
-        "page_obj": page,
-        "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
-        "ellipsis": page.paginator.ELLIPSIS,
-        "trainings": page.object_list,
-        "notices": notices,
-        "any_word": outcome.any_word,
-        "registration_rule": deadlines.rule_in_words(),
-        "step": 2,
-    }
+    """Step 2: "Trouver une formation". Invalid criteria are reported and ignored, never a server error.
+
+    Everything below the header depends only on the query string, the catalogue and the seats: it is built once
+    and shared by every visitor, signed in or not, until one of those changes.
+    """
+
+    def build():
+        form = TrainingSearchForm(request.GET)
+        criteria = form.criteria()
+        outcome = catalogue.run_search(criteria, form.requested_page())
+        page = outcome.page
+        context = {
+            "form": form,
+            "criteria_errors": form.criteria_errors,
+            "has_criteria": bool(criteria),
+            "page_obj": page,
+            "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
+            "ellipsis": page.paginator.ELLIPSIS,
+            "trainings": page.object_list,
+            "notices": [*form.errors.get("page", []), *outcome.notices],
+            "any_word": outcome.any_word,
+            "registration_rule": deadlines.rule_in_words(),
+        }
+        content = render_to_string("trainings/includes/search_content.html", context, request)
+        return {"content": content, "has_criteria": context["has_criteria"]}
+
+    parts = page_cache.cached_fragment(f"search:{request.get_full_path()}", catalogue_cache.search_versions(), build)
+    context = {"content": mark_safe(parts["content"]), "has_criteria": parts["has_criteria"], "step": 2}
     return render(request, "trainings/search.html", context)
 
 
@@ -45,13 +57,24 @@ def detail(request, pk, slug):
         if request.GET:
             url = f"{url}?{request.GET.urlencode()}"
         return redirect(url, permanent=True)
-    sessions = list(training.sessions.upcoming().with_seats_taken().order_by("starts_at", "pk"))
-    towns = sorted({session.city for session in sessions if session.city and not session.is_cancelled})
+
+    def build():
+        sessions = list(training.sessions.upcoming().with_seats_taken().order_by("starts_at", "pk"))
+        context = {"sessions": sessions, "registration_rule": deadlines.rule_in_words()}
+        return {
+            "html": render_to_string("trainings/includes/training_sessions.html", context, request),
+            "towns": sorted({session.city for session in sessions if session.city and not session.is_cancelled}),
+        }
+
+    # The sessions (the part that grows with the catalogue) are the same for every visitor until a dossier of this
+    # training or the catalogue changes: built once, shared by every visitor, signed in or not.
+    parts = page_cache.cached_fragment(
+        f"training-sessions:{training.pk}", catalogue_cache.training_page_versions(training.pk), build
+    )
     context = {
         "training": training,
-        "sessions": sessions,
-        "towns": towns,
-        "registration_rule": deadlines.rule_in_words(),
+        "sessions_html": mark_safe(parts["html"]),
+        "towns": parts["towns"],
         "is_preview": is_preview,
         "step": 2,
     }
