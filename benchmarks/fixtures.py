@@ -4,7 +4,7 @@ Run by benchmarks/run.py with the same environment as the servers (same database
 `generate_bench_data`. Prints a JSON document; nothing here goes through the login form, so the
 figures measure the pages, not the password hasher.
 
-    python benchmarks/fixtures.py --elus 200 --once 4000 --pairs 4000 --drafts 1500 --visitors 200 --invitations 200
+    python benchmarks/fixtures.py --elus 200 --once 4000 --pairs 4000 --drafts 1500 --invited 200 --invitations 200
 """
 
 import argparse
@@ -57,12 +57,9 @@ def signed_in(user):
     return {"user_pk": user.pk, "cookie": cookie, "csrf": csrf}
 
 
-def visitor(invitation):
-    """A session cookie for a visitor who is not signed in and followed `invitation` (as the invitation link does)."""
-    store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
-    invitations.record_open(invitation, store)
-    store.create()
-    return {"cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}"}
+def invited(invitation):
+    """The cookie of a visitor who is not signed in and followed `invitation` (what the invitation link sets)."""
+    return {"cookie": f"{invitations.COOKIE_NAME}={invitations.cookie_value(invitation)}"}
 
 
 def bench_elus():
@@ -78,7 +75,13 @@ def the_training():
     training = Training.objects.filter(is_published=True).annotate(n=Count("sessions")).order_by("-n", "pk").first()
     if training is None:
         sys.exit("No published training: run generate_bench_data first.")
-    return {"training_pk": training.pk, "training_slug": training.slug, "training_url": training.get_absolute_url()}
+    return {
+        "training_pk": training.pk,
+        "training_slug": training.slug,
+        "training_url": training.get_absolute_url(),
+        # How many sessions its page lists (the page shows every upcoming session).
+        "training_upcoming": training.sessions.upcoming().count(),
+    }
 
 
 def open_sessions():
@@ -123,14 +126,18 @@ def fresh_pairs(count, users, sessions, taken, drafts):
     return rows
 
 
-def visitors(count, training_pk):
+def invited_visitors(count, training_pk):
+    """Visitors who followed one of the invitations to the training (each mairie's link: its own banner)."""
     if count == 0:
         return []
-    invitation = Invitation.objects.filter(training_id=training_pk, collectivite__isnull=False).first()
-    if invitation is None:
+    links = list(
+        Invitation.objects.filter(training_id=training_pk, collectivite__isnull=False)
+        .select_related("training", "collectivite")
+        .order_by("pk")
+    )
+    if not links:
         sys.exit("No invitation to the bench training: run generate_bench_data first.")
-    with transaction.atomic():
-        return [visitor(invitation) for _ in range(count)]
+    return [invited(links[i % len(links)]) for i in range(count)]
 
 
 def main():
@@ -139,7 +146,7 @@ def main():
     parser.add_argument("--once", type=int, default=0, help="signed-in élus used once each")
     parser.add_argument("--pairs", type=int, default=0, help="fresh (élu, open session) pairs")
     parser.add_argument("--drafts", type=int, default=0, help="fresh pairs, each with a draft dossier ready to send")
-    parser.add_argument("--visitors", type=int, default=0, help="visitors who followed an invitation to the training")
+    parser.add_argument("--invited", type=int, default=0, help="visitors who followed an invitation to the training")
     parser.add_argument("--invitations", type=int, default=200)
     args = parser.parse_args()
 
@@ -162,7 +169,7 @@ def main():
         "elu_once": once,
         "pair": fresh_pairs(args.pairs, pool, sessions, taken, drafts=False),
         "draft": fresh_pairs(args.drafts, pool, sessions, taken, drafts=True),
-        "visitor": visitors(args.visitors, context["training_pk"]),
+        "invited": invited_visitors(args.invited, context["training_pk"]),
         "invitation": [
             {"invitation_token": token, "invitation_training_pk": training_pk}
             for token, training_pk in Invitation.objects.order_by("pk").values_list("token", "training_id")[

@@ -37,9 +37,23 @@ def url_for(invitation):
     return settings.SITE_URL + reverse("invitation", kwargs={"token": invitation.token})
 
 
+RESOLVED_FIELDS = (
+    "token",
+    "training_id",
+    "session_id",
+    "collectivite_id",
+    "revoked_at",
+    "expires_at",
+    "training__slug",
+    "collectivite__name",
+    "collectivite__kind",
+)
+
+
 def resolve(token, now=None):
     """The valid invitation for `token`; raises Invitation.DoesNotExist or an InvitationError."""
-    invitation = Invitation.objects.select_related("training", "session", "collectivite").get(token=token)
+    # What following a link needs, and no more: a training's texts are long and the link is the busiest write.
+    invitation = Invitation.objects.select_related("training", "collectivite").only(*RESOLVED_FIELDS).get(token=token)
     now = now or timezone.now()
     if invitation.revoked_at is not None:
         raise InvitationRevoked()
@@ -60,24 +74,29 @@ def record_open(invitation, response):
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         Invitation.objects.filter(pk=invitation.pk).update(open_count=F("open_count") + 1)
-    data = {
-        "id": invitation.pk,
-        "training_id": invitation.training_id,
-        "session_id": invitation.session_id,
-        "label": banner_label(invitation),
-    }
     max_age = COOKIE_MAX_AGE
     if invitation.expires_at is not None:
         max_age = min(max_age, max(invitation.expires_at - timezone.now(), datetime.timedelta(0)))
     response.set_cookie(
         COOKIE_NAME,
-        signing.dumps(data, salt=COOKIE_SALT, compress=True),
+        cookie_value(invitation),
         max_age=int(max_age.total_seconds()),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
     )
     return response
+
+
+def cookie_value(invitation):
+    """What the browser keeps of a followed invitation: what its banner says, signed so it cannot be forged."""
+    data = {
+        "id": invitation.pk,
+        "training_id": invitation.training_id,
+        "session_id": invitation.session_id,
+        "label": banner_label(invitation),
+    }
+    return signing.dumps(data, salt=COOKIE_SALT, compress=True)
 
 
 def current(request):

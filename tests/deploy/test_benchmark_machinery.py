@@ -20,7 +20,7 @@ FIXTURES = {
     "pair": [{"user_pk": 3, "cookie": "sessionid=s3; csrftoken=c3", "csrf": "c3", "session_pk": 7}],
     "draft": [{"user_pk": 4, "cookie": "sessionid=s4; csrftoken=c4", "csrf": "c4", "session_pk": 7, "dossier_pk": 9}],
     "invitation": [{"invitation_token": "tok", "invitation_training_pk": 1}],
-    "visitor": [{"cookie": "sessionid=s5"}],
+    "invited": [{"cookie": "dife_invitation=v5"}],
 }
 
 
@@ -28,7 +28,9 @@ FIXTURES = {
 def test_every_page_spec_renders_its_requests(page):
     (method, path, cookie, body), *_ = render_requests(page, FIXTURES)
     assert method == page.method and path.startswith("/") and "{" not in path
-    if page.identity != "anonymous" and page.identity != "invitation":
+    if page.identity == "invited":
+        assert cookie.startswith("dife_invitation=")
+    elif page.identity not in ("anonymous", "invitation"):
         assert cookie.startswith("sessionid=")
     if page.method == "POST":
         assert parse_qs(body)["csrfmiddlewaretoken"] == [FIXTURES[page.identity][0]["csrf"]]
@@ -43,8 +45,12 @@ def test_floor_comes_first_and_every_page_of_the_issue_is_measured():
     (send,) = [page for page in PAGES if page.is_write]
     assert send.path == "/dossiers/{dossier_pk}/envoyer/" and send.method == "POST" and send.min_rps == 100
     assert "submitted" in send.write_check and "waitlisted" in send.write_check
-    # The scale ratio is taken on pages built for each request, not on the page cache.
-    assert {page.identity for page in PAGES if page.scale} == {"visitor"}
+    # The scale ratio is taken on pages built for each request (the caches off), not on the caches.
+    scaled = [page for page in PAGES if page.scale]
+    assert {page.path for page in scaled} == {"/formations/", "{training_url}"}
+    assert not any(page.cached for page in scaled)
+    # Each page an élu reaches is measured as it is served: anonymous, invited, signed in.
+    assert {"anonymous", "invited", "elu", "invitation", "draft"} <= {page.identity for page in PAGES}
 
 
 @pytest.mark.django_db
@@ -132,17 +138,18 @@ def test_a_prepared_draft_is_sent_by_its_elu_with_the_bench_request(client):
 
 
 @pytest.mark.django_db
-def test_a_visitor_cookie_carries_a_followed_invitation_and_bypasses_the_page_cache(client):
-    from benchmarks.fixtures import visitor
-    from tests.factories import InvitationFactory
+def test_an_invited_cookie_carries_the_followed_invitation_and_gets_its_cached_banner(client):
+    from benchmarks.fixtures import invited
+    from tests.factories import InvitationFactory, SessionFactory
 
-    invitation = InvitationFactory()
-    sign_in_with(client, visitor(invitation))
+    invitation = InvitationFactory(collectivite__name="Amboise", collectivite__kind="commune")
+    SessionFactory(training=invitation.training)
+    sign_in_with(client, invited(invitation))
     url = invitation.training.get_absolute_url()
-    client.get(url)
-    response = client.get(url)
-    assert "invitation-banner" in response.content.decode()
-    assert not any(key.startswith(":1:page:") for key in _cache_keys())
+    first = client.get(url).content.decode()
+    assert "transmise à la commune de Amboise" in first
+    assert client.get(url).content.decode() == first
+    assert any(":page:" in key for key in _cache_keys())
 
 
 def _cache_keys():
