@@ -25,6 +25,7 @@ import uuid
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from trainings.deadlines import paris_today
@@ -129,12 +130,14 @@ def cache_public_page(version_names=(), variant=None):
     return decorator
 
 
-def cached_fragment(name, version_names, build):
+def cached_fragment(name, version_names, build, expires_at=None):
     """`build()`'s value (an HTML fragment, or any picklable value), cached under `name` while `version_names` hold.
 
-    For the part of a page that is the same for every visitor — a signed-in élu, a visitor with a session — when the
-    page around it is not (the header names the élu, a form carries a CSRF token): the search results, the sessions
-    of a training. Same key rules as whole pages: the Paris date, the release, the version tokens, one round trip.
+    For the part of a page that does not change from one request to the next when the page around it does (the
+    header names the élu, a form carries a CSRF token): the search results, the sessions of a training, an élu's
+    own list of dossiers (`name` then holds the élu's key). Same key rules as whole pages: the Paris date, the
+    release, the version tokens, one round trip. `expires_at(value)` may return the moment the value stops being true
+    by the clock alone (a seat offer running out): the entry does not outlive it. A fragment never holds a CSRF token.
     """
     timeout = settings.PAGE_CACHE_SECONDS
     if timeout <= 0:
@@ -148,5 +151,9 @@ def cached_fragment(name, version_names, build):
     if entry is not None and entry["versions"] == tokens:
         return entry["value"]
     value = build()
-    cache.set(key, {"versions": tokens, "value": value}, timeout)
+    until = expires_at(value) if expires_at else None
+    if until is not None:
+        timeout = min(timeout, int((until - timezone.now()).total_seconds()))
+    if timeout > 0:
+        cache.set(key, {"versions": tokens, "value": value}, timeout)
     return value

@@ -13,9 +13,11 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from dife_portal import page_cache
 from enrolment import services
+from enrolment.models import DossierState
 from tests.factories import DossierFactory, InvitationFactory, MandateFactory, SessionFactory, UserFactory
 from trainings import invitations
 from trainings.admin import TrainingAdmin
@@ -24,6 +26,8 @@ from trainings.models import Training
 pytestmark = pytest.mark.django_db
 
 SEARCH = reverse("trainings:search")
+SUBMITTED_LABEL = str(DossierState.SUBMITTED.label)
+ACCEPTED_LABEL = str(DossierState.ACCEPTED.label)
 
 
 def queries_for(client, url):
@@ -227,3 +231,67 @@ def test_the_shared_fragments_keep_each_query_string_apart(client, session):
     client.force_login(UserFactory())
     assert "Le budget communal" in queries_for(client, f"{SEARCH}?q=budget")[1]
     assert "Aucune formation" in queries_for(client, f"{SEARCH}?q=jardinage")[1]
+
+
+def test_mes_dossiers_is_kept_for_its_elu_until_one_of_the_dossiers_changes(client, session):
+    staff = UserFactory(staff=True)
+    elu = UserFactory(franceconnect=True)
+    MandateFactory(user=elu)
+    dossier = DossierFactory(user=elu, session=session)
+    services.submit(dossier, by=elu)
+    client.force_login(elu)
+    url = reverse("enrolment:list")
+    first, page = queries_for(client, url)
+    again, cached = queries_for(client, url)
+    assert again < first and cached.split("<main")[1] == page.split("<main")[1]
+    assert SUBMITTED_LABEL in page
+
+    dossier.refresh_from_db()
+    services.accept(dossier, by=staff)
+    now_page = queries_for(client, url)[1]
+    assert ACCEPTED_LABEL in now_page and SUBMITTED_LABEL not in now_page.split("État")[1].split("</span>")[0]
+
+
+def test_mes_dossiers_never_shows_another_elus_dossiers(client, session):
+    first_elu, second_elu = UserFactory(), UserFactory()
+    DossierFactory(user=first_elu, session=session)
+    client.force_login(first_elu)
+    assert "Le budget communal" in queries_for(client, reverse("enrolment:list"))[1]
+    client.force_login(second_elu)
+    assert "Vous n'avez pas encore de dossier" in queries_for(client, reverse("enrolment:list"))[1]
+
+
+def test_a_seat_offer_disappears_from_mes_dossiers_the_moment_it_runs_out(client, session):
+    elu = UserFactory()
+    expires = timezone.now() + datetime.timedelta(seconds=60)  # sooner than PAGE_CACHE_SECONDS
+    DossierFactory(user=elu, session=session, offered=True, offer_expires_at=expires)
+    client.force_login(elu)
+    url = reverse("enrolment:list")
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert "Une place vous est proposée" in queries_for(client, url)[1]
+        traveller.shift(datetime.timedelta(seconds=61))
+        assert "Une place vous est proposée" not in queries_for(client, url)[1]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "trainings/includes/search_content.html",
+        "trainings/includes/training_sessions.html",
+        "enrolment/includes/dossier_list.html",
+    ],
+)
+def test_a_cached_fragment_never_renders_a_csrf_token(name):
+    """A fragment is rendered once and served again: a CSRF token in it would be another request's."""
+    from django.template import engines
+    from django.template.loader_tags import IncludeNode
+
+    def sources(template):
+        yield template.source
+        for node in template.nodelist.get_nodes_by_type(IncludeNode):
+            included = node.template.resolve({})
+            if isinstance(included, str):
+                yield from sources(engines["django"].engine.get_template(included))
+
+    for source in sources(engines["django"].engine.get_template(name)):
+        assert "csrf_token" not in source and 'method="post"' not in source.lower()
