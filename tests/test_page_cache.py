@@ -295,3 +295,24 @@ def test_a_cached_fragment_never_renders_a_csrf_token(name):
 
     for source in sources(engines["django"].engine.get_template(name)):
         assert "csrf_token" not in source and 'method="post"' not in source.lower()
+
+
+def test_a_staff_preview_of_an_unpublished_training_never_reaches_an_elu(client, session):
+    Training.objects.filter(pk=session.training.pk).update(is_published=False)
+    url = session.training.get_absolute_url()
+    client.force_login(UserFactory(staff=True))
+    assert "Aperçu réservé à l'équipe" in queries_for(client, url)[1]
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 404
+
+
+def test_an_outdated_address_still_redirects_with_its_query_string_when_cached(client, session):
+    training = session.training
+    wrong = reverse("trainings:detail", kwargs={"pk": training.pk, "slug": "ancien-titre"})
+    client.force_login(UserFactory())
+    for _ in range(2):
+        response = client.get(f"{wrong}?source=mairie")
+        assert response.status_code == 301
+        assert response["Location"] == f"{training.get_absolute_url()}?source=mairie"

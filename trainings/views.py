@@ -47,16 +47,59 @@ def search(request):
 
 @cache_public_page(catalogue_cache.training_page_versions, variant=invitations.banner_variant)
 def detail(request, pk, slug):
-    """The training page, at a stable address: a wrong or outdated slug redirects (301) to the right one."""
-    training = get_object_or_404(Training.objects.select_related("organiser", "theme"), pk=pk)
-    is_preview = not training.is_published
-    if is_preview and not request.user.is_staff:
-        raise Http404("Formation non publiée")
-    if slug != training.slug:
-        url = training.get_absolute_url()
+    """The training page, at a stable address: a wrong or outdated slug redirects (301) to the right one.
+
+    Below the header, the page depends only on the training, its sessions, who looks (an anonymous visitor — whose
+    "Me connecter" link comes back here —, a signed-in élu, or staff, who may preview an unpublished training) and
+    the invitation followed: it is built once for each and kept until the catalogue or a dossier of the training
+    changes.
+    """
+    user = request.user
+    if user.is_staff:
+        audience = "staff"
+    elif user.is_authenticated:
+        audience = "elu"
+    else:
+        audience = f"visitor:{request.get_full_path()}"
+    key = f"training:{pk}:{slug}:{audience}:{invitations.banner_variant(request, pk)}"
+
+    def build():
+        training = get_object_or_404(Training.objects.select_related("organiser", "theme"), pk=pk)
+        is_preview = not training.is_published
+        if is_preview and not user.is_staff:
+            raise Http404("Formation non publiée")
+        if slug != training.slug:
+            return {"redirect": training.get_absolute_url()}
+        sessions = page_cache.cached_fragment(
+            f"training-sessions:{training.pk}",
+            catalogue_cache.training_page_versions(training.pk),
+            _sessions(training, request),
+        )
+        context = {
+            "training": training,
+            "sessions_html": mark_safe(sessions["html"]),
+            "towns": sessions["towns"],
+            "is_preview": is_preview,
+        }
+        return {
+            "title": training.title,
+            "html": render_to_string("trainings/includes/training_content.html", context, request),
+        }
+
+    parts = page_cache.cached_fragment(key, catalogue_cache.training_page_versions(pk), build)
+    if "redirect" in parts:
+        url = parts["redirect"]
         if request.GET:
             url = f"{url}?{request.GET.urlencode()}"
         return redirect(url, permanent=True)
+    return render(
+        request, "trainings/detail.html", {"title": parts["title"], "content": mark_safe(parts["html"]), "step": 2}
+    )
+
+
+def _sessions(training, request):
+    """Builds the sessions part of `training`'s page (the part that grows with the catalogue): the same for every
+    visitor, signed in or not."""
 
     def build():
         sessions = list(training.sessions.upcoming().with_seats_taken().order_by("starts_at", "pk"))
@@ -66,16 +109,4 @@ def detail(request, pk, slug):
             "towns": sorted({session.city for session in sessions if session.city and not session.is_cancelled}),
         }
 
-    # The sessions (the part that grows with the catalogue) are the same for every visitor until a dossier of this
-    # training or the catalogue changes: built once, shared by every visitor, signed in or not.
-    parts = page_cache.cached_fragment(
-        f"training-sessions:{training.pk}", catalogue_cache.training_page_versions(training.pk), build
-    )
-    context = {
-        "training": training,
-        "sessions_html": mark_safe(parts["html"]),
-        "towns": parts["towns"],
-        "is_preview": is_preview,
-        "step": 2,
-    }
-    return render(request, "trainings/detail.html", context)
+    return build
