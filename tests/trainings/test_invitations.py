@@ -233,3 +233,8 @@ def test_revoking_and_sending_links_are_traced_to_the_staff_member(staff_client)
     }
     staff_pk = int(staff_client.session["_auth_user_id"])
     assert set(LogEntry.objects.values_list("user_id", flat=True)) == {staff_pk}
+
+
+def test_the_privacy_page_says_what_the_invitation_cookie_keeps(client):
+    text = page_text(client.get(reverse("privacy")))
+    assert "lien d'invitation" in text and "90 jours" in text and "rien sur vous" in text
