@@ -195,3 +195,37 @@ def test_a_lockout_earned_on_both_servers_holds_on_both(servers, settings):
     for server in (a, b):
         response = sign_in(browser, server, "cible@amil.example", PASSWORD)
         assert response.status_code == 429
+
+
+def test_an_invitation_and_a_sent_dossier_show_on_both_servers_at_once(servers, redis_client, settings):
+    """The invitation cookie is signed with the shared SECRET_KEY; the page caches share their versions in Redis."""
+    from enrolment import services
+    from tests.factories import DossierFactory, InvitationFactory, MandateFactory, SessionFactory
+
+    (a, _, _), (b, _, _) = servers
+    redis_client.flushdb()
+    session = SessionFactory(days_ahead=30, seats=3, training__title="Le budget communal")
+    invitation = InvitationFactory(
+        training=session.training, collectivite__name="Amboise", collectivite__kind="commune"
+    )
+    path = session.training.get_absolute_url()
+
+    browser = requests.Session()
+    followed = browser.get(f"{a}/invitation/{invitation.token}/", allow_redirects=False, timeout=10)
+    assert followed.status_code == 302 and followed.headers["Location"] == path
+    assert "sessionid" not in browser.cookies  # following a link writes no session
+    for server in (a, b):
+        page = browser.get(f"{server}{path}", timeout=10).text
+        assert "transmise à la commune de Amboise" in page and "3 places disponibles sur 3" in page
+        assert "3 places disponibles sur 3" in requests.get(f"{server}{path}", timeout=10).text  # anonymous, cached
+    invitation.refresh_from_db()
+    assert invitation.open_count == 1
+
+    # A dossier sent (by this process, against the same Redis as the servers): both servers' pages show it at once.
+    settings.CACHES = {"default": {"BACKEND": "dife_portal.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    elu = UserFactory(franceconnect=True)
+    MandateFactory(user=elu)
+    services.submit(DossierFactory(user=elu, session=session), by=elu)
+    for server in (a, b):
+        assert "2 places disponibles sur 3" in browser.get(f"{server}{path}", timeout=10).text
+        assert "2 places disponibles sur 3" in requests.get(f"{server}{path}", timeout=10).text
