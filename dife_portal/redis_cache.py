@@ -1,11 +1,54 @@
-"""Django's Redis cache backend, with one Redis client per connection pool instead of one per operation.
+"""Django's Redis cache backend, with one Redis client per connection pool, and an outage that is not an error.
 
 Django's `RedisCacheClient.get_client` builds a new `redis.Redis` object for every cache call; with redis-py 7 that
 construction (its table of response callbacks) costs about as much as the network round trip. A client over a
-connection pool is thread-safe, so each pool keeps one. Every other behaviour is Django's.
+connection pool is thread-safe, so each pool keeps one.
+
+Redis holds nothing the portal cannot do without (pages, fragments, throttles, a cached JWKS; sessions are
+`cached_db`): when it cannot be reached, or does not answer within the socket timeouts (CACHE_TIMEOUT_SECONDS),
+a read finds nothing, a write is dropped, `add` says it added (nothing is throttled while the cache is away) and a
+warning is logged at most every 10 seconds per process — the élus get pages built for them, a little slower,
+never an error. Every other behaviour is Django's.
 """
 
+import functools
+import logging
+import time
+
 from django.core.cache.backends import redis as django_redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+OUTAGE = (RedisConnectionError, RedisTimeoutError)
+WARNING_INTERVAL = 10.0
+_last_warning = [0.0]
+
+
+def warn_outage(operation, error):
+    """Log that the cache could not answer, at most once every WARNING_INTERVAL seconds in this process."""
+    now = time.monotonic()
+    if now - _last_warning[0] >= WARNING_INTERVAL:
+        _last_warning[0] = now
+        name = type(error).__name__
+        logger.warning("Cache unavailable (%s: %s: %s): going on without it", operation, name, error)
+
+
+def _outage_returns(fallback):
+    """Run the operation; if Redis is unreachable, log it and return fallback(*args) instead."""
+
+    def decorator(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except OUTAGE as error:
+                warn_outage(method.__name__, error)
+                return fallback(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
@@ -19,6 +62,17 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         if client is None:
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
+
+    # What each operation answers while Redis is away (see the module's docstring).
+    add = _outage_returns(lambda key, value, timeout: True)(django_redis.RedisCacheClient.add)
+    get = _outage_returns(lambda key, default: default)(django_redis.RedisCacheClient.get)
+    set = _outage_returns(lambda key, value, timeout: None)(django_redis.RedisCacheClient.set)
+    touch = _outage_returns(lambda key, timeout: False)(django_redis.RedisCacheClient.touch)
+    delete = _outage_returns(lambda key: False)(django_redis.RedisCacheClient.delete)
+    get_many = _outage_returns(lambda keys: {})(django_redis.RedisCacheClient.get_many)
+    has_key = _outage_returns(lambda key: False)(django_redis.RedisCacheClient.has_key)
+    set_many = _outage_returns(lambda data, timeout: list(data))(django_redis.RedisCacheClient.set_many)
+    delete_many = _outage_returns(lambda keys: None)(django_redis.RedisCacheClient.delete_many)
 
 
 class RedisCache(django_redis.RedisCache):

@@ -96,7 +96,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # One shared cache (Redis) when several app servers run: CACHE_URL=redis://127.0.0.1:6379/0.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "dife_portal.redis_cache.RedisCache"  # the same, one client per pool
+    CACHES["default"]["BACKEND"] = "dife_portal.redis_cache.RedisCache"  # one client per pool, outage tolerated
+    # A Redis that does not answer must not hold a request for long: each call gives up after this many seconds.
+    _cache_timeout = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=_cache_timeout, socket_timeout=_cache_timeout
+    )
 # Several portals (staging, production) sharing one Redis keep apart with a prefix (or a database number).
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="")
 # Sessions in the database by default (shared by every app server); "cache" when Redis is the cache.

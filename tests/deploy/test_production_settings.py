@@ -33,6 +33,7 @@ print(json.dumps({
     "database_options": settings.DATABASES["default"].get("OPTIONS", {}),
     "server_side_cursors_off": settings.DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS", False),
     "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_options": settings.CACHES["default"].get("OPTIONS", {}),
     "private": settings.STORAGES["private"],
     "identity_storage": settings.IDENTITY_DOCUMENTS_STORAGE,
     "axes_order": list(settings.AXES_IPWARE_META_PRECEDENCE_ORDER),
@@ -58,6 +59,8 @@ def test_production_renders_with_the_cached_template_loader_and_talks_to_postgre
     assert "-c jit=off" in seen["database_options"]["options"]
     assert seen["server_side_cursors_off"] is True
     assert seen["cache"] == "dife_portal.redis_cache.RedisCache"
+    # A Redis that stops answering holds a request half a second per call at most, not until gunicorn kills it.
+    assert seen["cache_options"] == {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     assert seen["page_cache"] == 120
 
 
