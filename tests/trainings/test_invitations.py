@@ -235,6 +235,9 @@ def test_revoking_and_sending_links_are_traced_to_the_staff_member(staff_client)
     assert set(LogEntry.objects.values_list("user_id", flat=True)) == {staff_pk}
 
 
-def test_the_privacy_page_says_what_the_invitation_cookie_keeps(client):
+def test_the_privacy_page_says_what_the_cookies_keep_and_for_how_long(client, settings):
     text = page_text(client.get(reverse("privacy")))
     assert "lien d'invitation" in text and "90 jours" in text and "rien sur vous" in text
+    assert invitations.COOKIE_MAX_AGE == datetime.timedelta(days=90)
+    # "deux semaines au plus" for the sign-in: the session cookie's lifetime, Django's default, unchanged.
+    assert "deux semaines au plus" in text and settings.SESSION_COOKIE_AGE == 14 * 86400
