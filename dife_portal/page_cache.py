@@ -119,9 +119,29 @@ def _store(key, tokens, payload, timeout):
         _unavailable("set", error)
 
 
+def site_of(database):
+    """Which portal's data a key is about (its database): two portals sharing one Redis (staging and production
+    without CACHE_KEY_PREFIX) never serve each other's pages, nor one élu's list to the élu with the same number."""
+    where = f"{database.get('HOST', '')}:{database.get('PORT', '')}/{database['NAME']}"
+    return hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
+@functools.cache
+def site():
+    return site_of(settings.DATABASES["default"])
+
+
 def page_key(request, variant=""):
     path = hashlib.sha256(f"{request.get_full_path()}\n{variant}".encode()).hexdigest()[:32]
-    return ":".join([PREFIX, settings.RELEASE, paris_today().isoformat(), path])
+    return ":".join([PREFIX, site(), settings.RELEASE, paris_today().isoformat(), path])
+
+
+def _holds_csrf_token(value):
+    if isinstance(value, str):
+        return "csrfmiddlewaretoken" in value
+    if isinstance(value, dict):
+        return any(_holds_csrf_token(item) for item in value.values())
+    return False
 
 
 def cache_public_page(version_names=(), variant=None):
@@ -175,7 +195,7 @@ def cached_fragment(name, version_names, build, expires_at=None):
         return build()
     names = list(version_names)
     digest = hashlib.sha256(name.encode()).hexdigest()[:32]
-    key = ":".join([FRAGMENT_PREFIX, settings.RELEASE, paris_today().isoformat(), digest])
+    key = ":".join([FRAGMENT_PREFIX, site(), settings.RELEASE, paris_today().isoformat(), digest])
     try:
         entry, tokens = _read(key, names)
     except Exception as error:
@@ -187,6 +207,7 @@ def cached_fragment(name, version_names, build, expires_at=None):
     until = expires_at(value) if expires_at else None
     if until is not None:
         timeout = min(timeout, int((until - timezone.now()).total_seconds()))
-    if timeout > 0:
+    # A form token is another request's: such a fragment is never kept (the fragment templates hold no form).
+    if timeout > 0 and not _holds_csrf_token(value):
         _store(key, tokens, {"value": value}, timeout)
     return value

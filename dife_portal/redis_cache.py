@@ -6,8 +6,9 @@ connection pool is thread-safe, so each pool keeps one.
 
 Redis holds nothing the portal cannot do without (pages, fragments, throttles, a cached JWKS; sessions are
 `cached_db`): when it cannot be reached, or does not answer within the socket timeouts (CACHE_TIMEOUT_SECONDS),
-a read finds nothing, a write is dropped, `add` says it added (nothing is throttled while the cache is away) and a
-warning is logged at most every 10 seconds per process — the élus get pages built for them, a little slower,
+a read finds nothing, a write is dropped, `add` says it added (nothing is throttled while the cache is away), the
+client leaves Redis alone for 5 seconds before trying again, and a warning is logged at most every 10 seconds per
+process — the élus get pages built for them, a little slower,
 never an error. Every other behaviour is Django's.
 """
 
@@ -16,12 +17,15 @@ import logging
 import time
 
 from django.core.cache.backends import redis as django_redis
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
-OUTAGE = (RedisConnectionError, RedisTimeoutError)
+# Unreachable, timed out, out of memory, read-only replica after a failover…: the cache cannot serve.
+OUTAGE = RedisError
 WARNING_INTERVAL = 10.0
+# After a failure, this client does not call Redis again for this long: a Redis that hangs costs one timeout per
+# worker every few seconds, not one per cache call (a page makes several).
+BREAKER_SECONDS = 5.0
 _last_warning = [0.0]
 
 
@@ -35,14 +39,18 @@ def warn_outage(operation, error):
 
 
 def _outage_returns(fallback):
-    """Run the operation; if Redis is unreachable, log it and return fallback(*args) instead."""
+    """Run the operation; if Redis cannot serve, log it and return fallback(*args) instead — and for the next
+    BREAKER_SECONDS, return it without trying."""
 
     def decorator(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
+            if time.monotonic() < self._down_until:
+                return fallback(*args, **kwargs)
             try:
                 return method(self, *args, **kwargs)
             except OUTAGE as error:
+                self._down_until = time.monotonic() + BREAKER_SECONDS
                 warn_outage(method.__name__, error)
                 return fallback(*args, **kwargs)
 
@@ -55,6 +63,7 @@ class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._down_until = 0.0
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)

@@ -69,7 +69,7 @@ def _dossier_context(request, dossier, **extra):
 @login_required
 def my_dossiers(request):
     """The élu's dossiers with their history. The list is built once and kept for this élu until one of the dossiers
-    or its history changes, the catalogue changes, the day turns, or a seat offer on it runs out."""
+    or its history changes, the catalogue changes, the day turns, a seat offer on it runs out or a session starts."""
     user = request.user
 
     def build():
@@ -87,9 +87,11 @@ def my_dossiers(request):
             }
             for dossier in dossiers
         ]
-        offers = [row["dossier"].offer_expires_at for row in rows if row["has_pending_offer"]]
+        # What the clock alone changes: a seat offer runs out; a session starts (no more online cancellation).
+        moments = [row["dossier"].offer_expires_at for row in rows if row["has_pending_offer"]]
+        moments += [row["dossier"].session.starts_at for row in rows if row["can_cancel"]]
         html = render_to_string("enrolment/includes/dossier_list.html", {"rows": rows}, request)
-        return {"html": html, "until": min(offers, default=None)}
+        return {"html": html, "until": min(moments, default=None)}
 
     parts = page_cache.cached_fragment(
         f"dossiers-of:{user.pk}",

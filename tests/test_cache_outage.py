@@ -79,3 +79,23 @@ def test_mail_and_throttles_go_on_without_redis(redis_down, mailoutbox):
     email = outbox.queue("mairie@example.fr", "emails/invitations/invitation", invitations.email_context(invitation))
     assert outbox.deliver_after_commit([email.pk]) == (1, 0)
     assert [message.to for message in mailoutbox] == [["mairie@example.fr"]]
+
+
+def test_after_a_failure_redis_is_left_alone_for_a_few_seconds(redis_down, monkeypatch):
+    from dife_portal import redis_cache
+    from dife_portal.redis_cache import RedisCacheClient
+
+    calls = []
+    original = RedisCacheClient.get_client
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(RedisCacheClient, "get_client", counting)
+    for _ in range(5):
+        assert redis_down.get("k") is None
+    assert len(calls) == 1  # one timeout per worker, not one per cache call of a page
+    monkeypatch.setattr(redis_cache.time, "monotonic", lambda: 10**9)  # BREAKER_SECONDS later
+    redis_down.get("k")
+    assert len(calls) == 2

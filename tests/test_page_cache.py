@@ -316,3 +316,35 @@ def test_an_outdated_address_still_redirects_with_its_query_string_when_cached(c
         response = client.get(f"{wrong}?source=mairie")
         assert response.status_code == 301
         assert response["Location"] == f"{training.get_absolute_url()}?source=mairie"
+
+
+def test_a_fragment_holding_a_form_token_is_never_kept():
+    builds = []
+
+    def build():
+        builds.append(1)
+        return {"html": '<input type="hidden" name="csrfmiddlewaretoken" value="x">'}
+
+    page_cache.cached_fragment("with-a-form", ["catalogue"], build)
+    page_cache.cached_fragment("with-a-form", ["catalogue"], build)
+    assert len(builds) == 2
+
+
+def test_two_portals_sharing_one_redis_never_share_keys(settings):
+    production = {"HOST": "db.internal", "PORT": "5432", "NAME": "dife"}
+    staging = {**production, "NAME": "dife_staging"}
+    assert page_cache.site_of(production) != page_cache.site_of(staging)
+    assert page_cache.site() in page_cache.page_key(RequestFactory().get(SEARCH)).split(":")
+
+
+def test_the_cancel_button_goes_from_mes_dossiers_when_the_session_starts(client):
+    starts = timezone.now() + datetime.timedelta(seconds=60)  # sooner than PAGE_CACHE_SECONDS
+    session = SessionFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=7))
+    elu = UserFactory()
+    DossierFactory(user=elu, session=session, submitted=True)
+    client.force_login(elu)
+    url = reverse("enrolment:list")
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert "Annuler ma demande" in queries_for(client, url)[1]
+        traveller.shift(datetime.timedelta(seconds=61))
+        assert "Annuler ma demande" not in queries_for(client, url)[1]

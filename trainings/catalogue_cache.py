@@ -95,3 +95,6 @@ def connect():
     post_save.connect(_dossier_changed, sender="enrolment.Dossier", dispatch_uid="page_cache_dossier_save")
     post_delete.connect(_dossier_changed, sender="enrolment.Dossier", dispatch_uid="page_cache_dossier_delete")
     post_save.connect(_dossier_log_changed, sender="enrolment.DossierLog", dispatch_uid="page_cache_dossierlog_save")
+    post_delete.connect(
+        _dossier_log_changed, sender="enrolment.DossierLog", dispatch_uid="page_cache_dossierlog_delete"
+    )

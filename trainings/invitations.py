@@ -95,13 +95,15 @@ def cookie_value(invitation):
         "training_id": invitation.training_id,
         "session_id": invitation.session_id,
         "label": banner_label(invitation),
+        "expires": int(invitation.expires_at.timestamp()) if invitation.expires_at else None,
     }
     return signing.dumps(data, salt=COOKIE_SALT, compress=True)
 
 
 def current(request):
     """The invitation this visitor followed, as stored in its cookie ({"id", "training_id", "session_id",
-    "label"}), or None: no cookie, or one not signed by us or older than COOKIE_MAX_AGE. No query."""
+    "label", "expires"}), or None: no cookie, one not signed by us, older than COOKIE_MAX_AGE, or for a link
+    past its expiry. No query (a link revoked since still shows its banner; `invitation_for` checks again)."""
     value = request.COOKIES.get(COOKIE_NAME)
     if not value:
         return None
@@ -109,7 +111,11 @@ def current(request):
         data = signing.loads(value, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)
     except signing.BadSignature:
         return None
-    return data if isinstance(data, dict) and isinstance(data.get("id"), int) else None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
+        return None
+    if data.get("expires") is not None and data["expires"] <= timezone.now().timestamp():
+        return None  # the link has expired: so has what it showed
+    return data
 
 
 def banner_variant(request, pk, *args, **kwargs):

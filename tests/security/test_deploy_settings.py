@@ -23,6 +23,7 @@ def production_env(**extra):
         ALLOWED_HOSTS="dife.example.fr",
         DJANGO_SETTINGS_MODULE="dife_portal.settings",
         FRANCECONNECT_SIMULATOR="0",
+        RELEASE="2026.11.26",
     )
     env.update(extra)
     return env
@@ -39,6 +40,18 @@ def test_check_deploy_reports_nothing_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_asks_for_release_when_pages_are_cached():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=production_env(RELEASE=""),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "trainings.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_secret_key():

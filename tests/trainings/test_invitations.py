@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.test import RequestFactory
@@ -38,6 +39,7 @@ def test_following_a_link_opens_the_training_page_without_login_and_counts_the_o
         "training_id": invitation.training_id,
         "session_id": None,
         "label": "Invitation de l'AMIL transmise à la commune de Amboise",
+        "expires": None,
     }
     assert "sessionid" not in client.cookies  # no session is written for a click
 
@@ -241,3 +243,25 @@ def test_the_privacy_page_says_what_the_cookies_keep_and_for_how_long(client, se
     assert invitations.COOKIE_MAX_AGE == datetime.timedelta(days=90)
     # "deux semaines au plus" for the sign-in: the session cookie's lifetime, Django's default, unchanged.
     assert "deux semaines au plus" in text and settings.SESSION_COOKIE_AGE == 14 * 86400
+
+
+def test_a_session_invitation_lands_on_that_session(client):
+    training_session = SessionFactory()
+    invitation = InvitationFactory(training=training_session.training, session=training_session)
+    response = client.get(reverse("invitation", args=[invitation.token]), follow=True)
+    anchor = response.redirect_chain[-1][0].split("#")[1]
+    assert f'id="{anchor}"' in response.content.decode()
+
+
+def test_the_banner_goes_when_the_link_expires(client):
+    invitation = InvitationFactory(
+        collectivite__name="Amboise",
+        collectivite__kind="commune",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    SessionFactory(training=invitation.training)
+    url = invitation.training.get_absolute_url()
+    client.get(reverse("invitation", args=[invitation.token]))
+    assert "Amboise" in page_text(client.get(url))
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        assert "Amboise" not in page_text(client.get(url))
