@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from dife_portal import page_cache
 from enrolment import services
-from enrolment.models import DossierState
+from enrolment.models import Dossier, DossierState
 from tests.factories import DossierFactory, InvitationFactory, MandateFactory, SessionFactory, UserFactory
 from trainings import invitations
 from trainings.admin import TrainingAdmin
@@ -261,18 +261,6 @@ def test_mes_dossiers_never_shows_another_elus_dossiers(client, session):
     assert "Vous n'avez pas encore de dossier" in queries_for(client, reverse("enrolment:list"))[1]
 
 
-def test_a_seat_offer_disappears_from_mes_dossiers_the_moment_it_runs_out(client, session):
-    elu = UserFactory()
-    expires = timezone.now() + datetime.timedelta(seconds=60)  # sooner than PAGE_CACHE_SECONDS
-    DossierFactory(user=elu, session=session, offered=True, offer_expires_at=expires)
-    client.force_login(elu)
-    url = reverse("enrolment:list")
-    with time_machine.travel(timezone.now(), tick=False) as traveller:
-        assert "Une place vous est proposée" in queries_for(client, url)[1]
-        traveller.shift(datetime.timedelta(seconds=61))
-        assert "Une place vous est proposée" not in queries_for(client, url)[1]
-
-
 @pytest.mark.parametrize(
     "name",
     [
@@ -337,14 +325,26 @@ def test_two_portals_sharing_one_redis_never_share_keys(settings):
     assert page_cache.site() in page_cache.page_key(RequestFactory().get(SEARCH)).split(":")
 
 
-def test_the_cancel_button_goes_from_mes_dossiers_when_the_session_starts(client):
-    starts = timezone.now() + datetime.timedelta(seconds=60)  # sooner than PAGE_CACHE_SECONDS
-    session = SessionFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=7))
-    elu = UserFactory()
-    DossierFactory(user=elu, session=session, submitted=True)
-    client.force_login(elu)
+def _offer_running_out(soon):
+    DossierFactory(user=UserFactory(), session=SessionFactory(), offered=True, offer_expires_at=soon)
+    return "Une place vous est proposée"
+
+
+def _session_starting(soon):
+    session = SessionFactory(starts_at=soon, ends_at=soon + datetime.timedelta(hours=7))
+    DossierFactory(user=UserFactory(), session=session, submitted=True)
+    return "Annuler ma demande"
+
+
+@pytest.mark.parametrize("moment", [_offer_running_out, _session_starting], ids=["offer ends", "session starts"])
+def test_mes_dossiers_is_not_kept_past_a_moment_that_changes_it(client, moment):
+    """What the clock alone changes (a seat offer runs out, a session starts and can no longer be cancelled
+    online) shows at that moment, even sooner than PAGE_CACHE_SECONDS."""
+    soon = timezone.now() + datetime.timedelta(seconds=60)
+    text = moment(soon)
+    client.force_login(Dossier.objects.get().user)
     url = reverse("enrolment:list")
     with time_machine.travel(timezone.now(), tick=False) as traveller:
-        assert "Annuler ma demande" in queries_for(client, url)[1]
+        assert text in queries_for(client, url)[1]
         traveller.shift(datetime.timedelta(seconds=61))
-        assert "Annuler ma demande" not in queries_for(client, url)[1]
+        assert text not in queries_for(client, url)[1]
