@@ -8,6 +8,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from dife_portal.admin_search import BoundedSearchMixin
+
 from .models import Collectivite, IdentityDocument, IdentityDocumentAccess, Mandate, User
 from .services import stamp_balance_dates
 
@@ -34,7 +36,7 @@ class MandateInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BoundedSearchMixin, BaseUserAdmin):
     ordering = ["birth_name", "first_names"]
     list_display = [
         "email",
@@ -126,7 +128,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Collectivite)
-class CollectiviteAdmin(admin.ModelAdmin):
+class CollectiviteAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "code", "postal_code", "is_member"]
     list_filter = ["kind", "is_member"]
     search_fields = ["name", "code", "postal_code"]
@@ -142,7 +144,7 @@ class CollectiviteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["user", "function", "collectivite", "start_date", "end_date"]
     list_filter = ["function", "collectivite__kind"]
     search_fields = ["user__email", "user__birth_name", "user__usage_name", "collectivite__name", "collectivite__code"]
@@ -168,7 +170,7 @@ class IdentityDocumentAccessInline(admin.TabularInline):
 
 
 @admin.register(IdentityDocument)
-class IdentityDocumentAdmin(admin.ModelAdmin):
+class IdentityDocumentAdmin(BoundedSearchMixin, admin.ModelAdmin):
     """Review of identity documents. The files open only for staff holding `accounts.view_identity_files`
     (group "Vérification d'identité"); accepting or rejecting also needs the change permission. Decisions
     go through enrolment.services (log, élu's dossiers released, e-mail)."""
@@ -303,3 +305,25 @@ class IdentityDocumentAdmin(admin.ModelAdmin):
             history="Pièce refusée.",
             accepted=False,
         )
+
+
+def _bound_search_of(model, admin_class):
+    """Re-register a third-party admin (Django's groups, django-axes' lockout logs) with the bounded search."""
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+        admin.site.register(model, type(admin_class.__name__, (BoundedSearchMixin, admin_class), {}))
+
+
+def _bound_third_party_searches():
+    from axes import admin as axes_admin  # registers its admins first (AXES_ENABLE_ADMIN)
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.admin import GroupAdmin
+    from django.contrib.auth.models import Group
+
+    _bound_search_of(Group, GroupAdmin)
+    _bound_search_of(AccessAttempt, axes_admin.AccessAttemptAdmin)
+    _bound_search_of(AccessLog, axes_admin.AccessLogAdmin)
+    _bound_search_of(AccessFailureLog, axes_admin.AccessFailureLogAdmin)
+
+
+_bound_third_party_searches()

@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from accounts.models import IdentityDocument, User
+from dife_portal.admin_search import BoundedSearchMixin
 from dife_portal.csv_export import csv_response
 from trainings.models import Session
 
@@ -139,7 +140,7 @@ class AssistedEnrolmentForm(forms.Form):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(BoundedSearchMixin, admin.ModelAdmin):
     # Few, narrow columns: the list stays readable next to the navigation and the filters.
     list_display = ["elu", "collectivite", "session_display", "state", "sent_on", "identity_path"]
     list_display_links = ["elu"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from dife_portal.admin_search import BoundedSearchMixin
+
 from .models import OutgoingAttachment, OutgoingEmail
 
 
@@ -22,7 +24,7 @@ class OutgoingAttachmentInline(admin.TabularInline):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["subject", "to", "created_at", "sent_at", "attempts"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["to", "subject"]

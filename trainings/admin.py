@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from dife_portal.admin_search import BoundedSearchMixin
 from enrolment.admin_sessions import SessionBackofficeMixin, SessionSituationFilter
 
 from . import (
@@ -80,7 +81,7 @@ class UpcomingSessionsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Training)
-class TrainingAdmin(HttpsUrlsMixin, admin.ModelAdmin):
+class TrainingAdmin(BoundedSearchMixin, HttpsUrlsMixin, admin.ModelAdmin):
     # What needs attention first (alerts, publication, next date); the rest may scroll on narrow screens.
     list_display = [
         "title",
@@ -188,7 +189,7 @@ class SessionUpcomingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(SessionBackofficeMixin, HttpsUrlsMixin, admin.ModelAdmin):
+class SessionAdmin(BoundedSearchMixin, SessionBackofficeMixin, HttpsUrlsMixin, admin.ModelAdmin):
     # Participants, presence, convocations and printable documents: enrolment.admin_sessions.
     list_display = [
         "first_day_display",
@@ -229,13 +230,13 @@ class SessionAdmin(SessionBackofficeMixin, HttpsUrlsMixin, admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Organiser)
-class OrganiserAdmin(admin.ModelAdmin):
+class OrganiserAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "phone", "email", "is_default"]
     search_fields = ["name", "short_name"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.models import Collectivite
+from dife_portal.admin_search import BoundedSearchMixin
 from dife_portal.csv_export import csv_response
 from mailing.outbox import render_email
 
@@ -55,7 +56,7 @@ class GenerateInvitationsForm(forms.Form):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["training", "session", "collectivite", "link", "open_count", "created", "sent", "status"]
     list_filter = ["training", ("revoked_at", admin.EmptyFieldListFilter), "collectivite__is_member"]
     search_fields = ["training__title", "collectivite__name", "collectivite__code"]
