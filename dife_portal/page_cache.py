@@ -28,7 +28,6 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from dife_portal.redis_cache import warn_outage
 from trainings.deadlines import paris_today
 
 PREFIX = "page"
@@ -88,35 +87,19 @@ def versions(names):
 def bump(names):
     """Give each version a new token: every page cached under the old ones is no longer served.
 
-    The cache being down never stops what changed the data (an élu sending a dossier): the change goes through and
-    the failure is logged; what the cache held is then unreachable too, and entries expire within
-    PAGE_CACHE_SECONDS.
+    Redis being down never stops what changed the data (an élu sending a dossier): the backend drops the write
+    (dife_portal/redis_cache.py), what it held is unreachable too, and entries expire within PAGE_CACHE_SECONDS.
     """
     if names:
-        try:
-            cache.set_many({_version_key(name): _new_token() for name in names}, timeout=None)
-        except Exception as error:  # the cache backend's own errors (Redis down, timeout): never the caller's
-            _unavailable("bump", error)
-
-
-def _unavailable(operation, error):
-    warn_outage(f"page cache {operation}", error)
+        cache.set_many({_version_key(name): _new_token() for name in names}, timeout=None)
 
 
 def _read(key, names):
-    """(the entry under `key` if its versions are current, else None; the current tokens) — one round trip.
-    Raises whatever the cache backend raises when it cannot answer."""
+    """(the entry under `key` if its versions are current, else None; the current tokens) — one round trip."""
     found = cache.get_many([key, *(_version_key(name) for name in names)])
     tokens = _current(found, names)
     entry = found.get(key)
     return (entry if entry is not None and entry["versions"] == tokens else None), tokens
-
-
-def _store(key, tokens, payload, timeout):
-    try:
-        cache.set(key, {"versions": tokens, **payload}, timeout)
-    except Exception as error:
-        _unavailable("set", error)
 
 
 def site_of(database):
@@ -161,11 +144,7 @@ def cache_public_page(version_names=(), variant=None):
                 return view(request, *args, **kwargs)
             names = list(version_names(*args, **kwargs) if callable(version_names) else version_names)
             key = page_key(request, variant(request, *args, **kwargs) if variant else "")
-            try:
-                entry, tokens = _read(key, names)
-            except Exception as error:  # the cache down: the page is built, as for a signed-in élu
-                _unavailable("get", error)
-                return view(request, *args, **kwargs)
+            entry, tokens = _read(key, names)
             if entry is not None:
                 return entry["response"]
             response = view(request, *args, **kwargs)
@@ -173,7 +152,7 @@ def cache_public_page(version_names=(), variant=None):
                 response = response.render()
             if is_shareable_response(request, response):
                 patch_vary_headers(response, ("Cookie",))
-                _store(key, tokens, {"response": response}, timeout)
+                cache.set(key, {"versions": tokens, "response": response}, timeout)
             return response
 
         return wrapper
@@ -196,11 +175,7 @@ def cached_fragment(name, version_names, build, expires_at=None):
     names = list(version_names)
     digest = hashlib.sha256(name.encode()).hexdigest()[:32]
     key = ":".join([FRAGMENT_PREFIX, site(), settings.RELEASE, paris_today().isoformat(), digest])
-    try:
-        entry, tokens = _read(key, names)
-    except Exception as error:
-        _unavailable("get", error)
-        return build()
+    entry, tokens = _read(key, names)
     if entry is not None:
         return entry["value"]
     value = build()
@@ -209,5 +184,5 @@ def cached_fragment(name, version_names, build, expires_at=None):
         timeout = min(timeout, int((until - timezone.now()).total_seconds()))
     # A form token is another request's: such a fragment is never kept (the fragment templates hold no form).
     if timeout > 0 and not _holds_csrf_token(value):
-        _store(key, tokens, {"value": value}, timeout)
+        cache.set(key, {"versions": tokens, "value": value}, timeout)
     return value

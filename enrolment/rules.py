@@ -60,6 +60,11 @@ def session_started(session, now=None):
     return (now or timezone.now()) >= session.starts_at
 
 
+def elu_cancel_ends_at(dossier):
+    """The moment the élu can no longer cancel online: the start of the session."""
+    return dossier.session.starts_at
+
+
 def elu_can_cancel(dossier, now=None):
     """The élu cancels online only before the first day of the session."""
     return dossier.state in CANCELLABLE_STATES and not session_started(dossier.session, now)

@@ -89,7 +89,7 @@ def my_dossiers(request):
         ]
         # What the clock alone changes: a seat offer runs out; a session starts (no more online cancellation).
         moments = [row["dossier"].offer_expires_at for row in rows if row["has_pending_offer"]]
-        moments += [row["dossier"].session.starts_at for row in rows if row["can_cancel"]]
+        moments += [rules.elu_cancel_ends_at(row["dossier"]) for row in rows if row["can_cancel"]]
         html = render_to_string("enrolment/includes/dossier_list.html", {"rows": rows}, request)
         return {"html": html, "until": min(moments, default=None)}
 

@@ -49,26 +49,13 @@ def _catalogue_changed(sender, **kwargs):
     bump_after_commit([CATALOGUE])
 
 
-# Fields of a dossier that the public pages never show: saving only those stales nothing.
-_UNSEEN_DOSSIER_FIELDS = {
-    "usage_name",
-    "nationality",
-    "contact_email",
-    "phone_mobile",
-    "phone_landline",
-    "street_address",
-    "postal_code",
-    "city",
-    "mandate",
-    "mandate_label",
-    "elu_comment",
-    "reminder_sent_at",
-}
-
-
 def _dossier_changed(sender, instance, update_fields=None, **kwargs):
+    from enrolment.services import EDITABLE_FIELDS  # enrolment depends on trainings, not the reverse
+
     bump_after_commit([elu_dossiers_version(instance.user_id)])
-    if update_fields and set(update_fields) <= _UNSEEN_DOSSIER_FIELDS:
+    # The élu's own details and the reminder date are never shown on the public pages: saving only those stales
+    # nothing there.
+    if update_fields and set(update_fields) <= {*EDITABLE_FIELDS, "reminder_sent_at"}:
         return
     if sender.session.is_cached(instance):
         training_id = instance.session.training_id
