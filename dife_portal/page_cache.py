@@ -11,6 +11,9 @@ when it is not personal either: status 200, no cookie set, no CSRF token used wh
 `cached_fragment` caches, under the same rules, the part of a page that is the same for everyone when the page
 around it is not (a signed-in élu's header, a session holding a flash message).
 
+`cache_elu_page` serves a signed-in élu's page whole, without loading the élu from the database: see its docstring
+for what stands in for that load (an "auth stamp" retired by every change of the élu's account).
+
 The key holds the full path with its query string, the Paris date (registration deadlines move at midnight) and
 the release (`RELEASE`, so that a deployment starts with fresh pages). An entry is served only while the version
 tokens it was rendered under are still current: whoever changes what a page shows replaces the token (see
@@ -18,21 +21,40 @@ tokens it was rendered under are still current: whoever changes what a page show
 Served pages carry `Vary: Cookie`, so that a shared cache in front never gives a signed-in élu the anonymous page.
 """
 
+import contextvars
 import functools
 import hashlib
+import re
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import empty
 
 from trainings.deadlines import paris_today
 
 PREFIX = "page"
 FRAGMENT_PREFIX = "fragment"
 VERSION_PREFIX = "page-version"
+ELU_PREFIX = "elu-page"
+STAMP_PREFIX = "auth-stamp"
+# Which élu a browser signed in as (the account number, nothing else): tells which keys to fetch with the session.
+ELU_COOKIE = "dife_elu"
+# Where a form token goes in a stored élu page: a NUL never reaches a page otherwise (NullCharacterMiddleware).
+CSRF_SLOT = b"\x00csrf\x00"
+_CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"')
+_CSRF_INPUT_SLOT = b'name="csrfmiddlewaretoken" value="' + CSRF_SLOT + b'"'
+# The moments (clock alone) at which the fragments a page was built from stop being true: see `cached_fragment`.
+_fragment_moments = contextvars.ContextVar("fragment_moments", default=None)
 
 
 def is_anonymous_request(request):
@@ -94,6 +116,18 @@ def bump(names):
         cache.set_many({_version_key(name): _new_token() for name in names}, timeout=None)
 
 
+def bump_after_commit(names):
+    """`bump` at once and again once the transaction commits: a page rendered in between, from the data before the
+    commit, is stored under a token that the second replacement retires."""
+    bump(names)
+    transaction.on_commit(lambda: bump(names))
+
+
+def elu_version(user_pk):
+    """The version name every change of an élu's account replaces (accounts.models.user: save, update, delete)."""
+    return f"user:{user_pk}"
+
+
 def _read(key, names):
     """(the entry under `key` if its versions are current, else None; the current tokens) — one round trip."""
     found = cache.get_many([key, *(_version_key(name) for name in names)])
@@ -114,9 +148,9 @@ def site():
     return site_of(settings.DATABASES["default"])
 
 
-def page_key(request, variant=""):
+def page_key(request, variant="", prefix=PREFIX):
     path = hashlib.sha256(f"{request.get_full_path()}\n{variant}".encode()).hexdigest()[:32]
-    return ":".join([PREFIX, site(), settings.RELEASE, paris_today().isoformat(), path])
+    return ":".join([prefix, site(), settings.RELEASE, paris_today().isoformat(), path])
 
 
 def _holds_csrf_token(value):
@@ -176,13 +210,219 @@ def cached_fragment(name, version_names, build, expires_at=None):
     digest = hashlib.sha256(name.encode()).hexdigest()[:32]
     key = ":".join([FRAGMENT_PREFIX, site(), settings.RELEASE, paris_today().isoformat(), digest])
     entry, tokens = _read(key, names)
-    if entry is not None:
-        return entry["value"]
-    value = build()
+    value = entry["value"] if entry is not None else build()
     until = expires_at(value) if expires_at else None
     if until is not None:
+        moments = _fragment_moments.get()
+        if moments is not None:  # a whole page built from this fragment (cache_elu_page) must not outlive it
+            moments.append(until)
         timeout = min(timeout, int((until - timezone.now()).total_seconds()))
+    if entry is not None:
+        return value
     # A form token is another request's: such a fragment is never kept (the fragment templates hold no form).
     if timeout > 0 and not _holds_csrf_token(value):
         cache.set(key, {"versions": tokens, "value": value}, timeout)
     return value
+
+
+# --- Signed-in élus ---------------------------------------------------------------------------------------------
+
+
+def _stamp_key(user_pk):
+    return ":".join([STAMP_PREFIX, site(), user_pk])
+
+
+def _may_be_served_a_stored_elu_page(request):
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME in request.COOKIES
+        # A flash message waits: shown once, on a page built now. (An emptied cookie is one a browser has deleted.)
+        and not request.COOKIES.get(CookieStorage.cookie_name)
+    )
+
+
+def _elu_in(session):
+    """(user pk, session auth hash) of the élu signed in by `session` (a session or its data), else None.
+
+    The session alone is not trusted: the caller also needs the élu's current auth stamp (see `cache_elu_page`).
+    """
+    if session is None:
+        return None
+    user_pk = session.get(SESSION_KEY)
+    auth_hash = session.get(HASH_SESSION_KEY)
+    if (
+        not user_pk
+        or not auth_hash
+        or session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS
+        or SessionStorage.session_key in session  # a flash message kept in the session
+    ):
+        return None
+    return str(user_pk), auth_hash
+
+
+def _session_cache_key(request):
+    """Where a cache-backed session engine (cached_db, cache) keeps this request's session in the default cache, so
+    that the session comes in the same round trip as the page; None for the database engine."""
+    store = request.session
+    if settings.SESSION_CACHE_ALIAS != "default" or store.session_key is None:
+        return None
+    return getattr(store, "cache_key", None)
+
+
+def _elu_hint(request):
+    """The élu the browser says it is (ELU_COOKIE): only which keys to fetch — the session fetched with them decides."""
+    value = request.COOKIES.get(ELU_COOKIE, "")
+    return value if value.isdigit() and len(value) <= 18 else None
+
+
+def _loaded_user(request):
+    """The user the request loaded while the view ran (never loads it)."""
+    user = getattr(request, "user", None)
+    wrapped = getattr(user, "_wrapped", user)
+    return None if wrapped is empty else wrapped
+
+
+def _with_csrf_slots(content):
+    """`content` with each form token replaced by a slot, or None when a token may be elsewhere than in a form."""
+    slotted, count = _CSRF_INPUT.subn(_CSRF_INPUT_SLOT, content)
+    return slotted if content.count(b"csrfmiddlewaretoken") == count else None
+
+
+def _with_csrf_tokens(request, content):
+    """A stored page with a fresh form token (masked anew, as Django does for every page) in each slot."""
+    parts = content.split(CSRF_SLOT)
+    return parts[0] + b"".join(get_token(request).encode() + part for part in parts[1:])
+
+
+def _is_storable_elu_response(response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def cache_elu_page(version_names=(), variant=None, personal_versions=None):
+    """Decorate a view whose page, for every signed-in élu, only changes with `version_names` (the same for all
+    élus: header, catalogue) — or also with `personal_versions(user_pk)` (names about that élu: "Mes dossiers").
+
+    A signed-in élu is normally known by loading the élu from the database on every request, to check the session
+    against the password hash and the account being active: that load, and building the page, are most of what a
+    signed-in page costs. Here one cache round trip fetches the session, the stored page and the élu's **auth
+    stamp**: the session hash and the account's version token ("user:<pk>") as they were the last time the élu was
+    loaded from the database. The stored page is served only if the session names that élu, the stamp's token is
+    still current and its hash is the session's. Every change of the account (save, queryset update, delete:
+    accounts.models.user) replaces the token at once and again after commit, so a password change, a deactivation
+    or a deletion signs the élu out of every browser on the next request, as without this cache; a logout deletes
+    the session itself. The stamp is written with the token read *before* the élu was loaded, so a change racing
+    with the load retires it. Staff, and any request that is not a plain GET from a signed-in élu, go through the
+    view.
+
+    Which élu's keys to fetch with the session comes from ELU_COOKIE (set on a page built for the élu, removed at
+    sign-out): only a hint, checked against the session. Without it, or with the database session engine, the
+    session is read first (one more round trip).
+
+    The stored page holds a slot where each form token was (the "Se déconnecter" form): each request gets a freshly
+    masked token of its own CSRF cookie. The entry does not outlive the moments the page's fragments named (a seat
+    offer running out); like public pages, it names the Paris date and the release in its key.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if settings.PAGE_CACHE_SECONDS <= 0 or not _may_be_served_a_stored_elu_page(request):
+                return view(request, *args, **kwargs)
+            hint = _elu_hint(request)
+            session_key = _session_cache_key(request) if hint else None
+            if session_key:
+                user_pk = hint
+            else:
+                elu = _elu_in(request.session)
+                if elu is None:
+                    return view(request, *args, **kwargs)
+                user_pk = elu[0]
+            names = list(version_names(*args, **kwargs) if callable(version_names) else version_names)
+            audience = "elu"
+            if personal_versions is not None:
+                names += personal_versions(user_pk)
+                audience = f"elu:{user_pk}"
+            extra = variant(request, *args, **kwargs) if variant else ""
+            key = page_key(request, f"{audience}\n{extra}", prefix=ELU_PREFIX)
+            stamp_key = _stamp_key(user_pk)
+            account = elu_version(user_pk)
+            keys = [key, stamp_key, *(_version_key(name) for name in [*names, account])]
+            found = cache.get_many([*keys, session_key] if session_key else keys)
+            *page_tokens, account_token = _current(found, [*names, account])
+            elu = _elu_in(found.get(session_key)) if session_key else elu
+            stamp, entry = found.get(stamp_key), found.get(key)
+            if (
+                elu is not None
+                and elu[0] == user_pk
+                and stamp is not None
+                and stamp["version"] == account_token
+                and constant_time_compare(stamp["hash"], elu[1])
+                and entry is not None
+                and entry["versions"] == page_tokens
+            ):
+                response = HttpResponse(_with_csrf_tokens(request, entry["content"]), status=entry["status"])
+                for header, value in entry["headers"]:
+                    response[header] = value
+                patch_vary_headers(response, ("Cookie",))  # the session was read from the cache, not through Django
+                return _remember_elu(request, response, user_pk)
+            # Stored only if built for the élu the session named before the view ran, with no flash message waiting.
+            keep = key if elu is not None and elu[0] == user_pk else None
+            return _build_elu_page(request, view, args, kwargs, user_pk, keep, stamp_key, page_tokens, account_token)
+
+        return wrapper
+
+    return decorator
+
+
+def _build_elu_page(request, view, args, kwargs, user_pk, key, stamp_key, page_tokens, account_token):
+    """The view's page, kept under `key` (unless None) for the élu(s) when it was built for élu `user_pk`, whose
+    stamp is written."""
+    moments = []
+    reset = _fragment_moments.set(moments)
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+    finally:
+        _fragment_moments.reset(reset)
+    user = _loaded_user(request)
+    if user is None or not user.is_authenticated or user.is_staff:
+        return response
+    timeout = settings.PAGE_CACHE_SECONDS
+    if str(user.pk) == user_pk:
+        # The élu was loaded from the database after `account_token` was read: a change since has replaced it.
+        cache.set(stamp_key, {"version": account_token, "hash": user.get_session_auth_hash()}, timeout)
+        if moments:
+            timeout = min(timeout, int((min(moments) - timezone.now()).total_seconds()))
+        storable = key is not None and _is_storable_elu_response(response)
+        content = _with_csrf_slots(response.content) if storable else None
+        if content is not None and timeout > 0:
+            headers = [(header, value) for header, value in response.items() if header.lower() != "content-length"]
+            entry = {"versions": page_tokens, "status": response.status_code, "headers": headers, "content": content}
+            cache.set(key, entry, timeout)
+    return _remember_elu(request, response, str(user.pk))
+
+
+def _remember_elu(request, response, user_pk):
+    """Set ELU_COOKIE to `user_pk` unless the browser already sends it."""
+    if request.COOKIES.get(ELU_COOKIE) != user_pk:
+        response.set_cookie(
+            ELU_COOKIE,
+            user_pk,
+            max_age=settings.SESSION_COOKIE_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def forget_elu(response):
+    """Remove ELU_COOKIE (at sign-out)."""
+    response.delete_cookie(ELU_COOKIE, samesite="Lax")
+    return response

@@ -66,6 +66,7 @@ def _dossier_context(request, dossier, **extra):
     }
 
 
+@page_cache.cache_elu_page(personal_versions=catalogue_cache.elu_dossiers_versions)
 @login_required
 def my_dossiers(request):
     """The élu's dossiers with their history. The list is built once and kept for this élu until one of the dossiers

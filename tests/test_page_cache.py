@@ -216,7 +216,7 @@ def test_a_signed_in_elu_gets_the_search_results_and_the_sessions_from_the_share
     for url in (SEARCH, f"{SEARCH}?q=budget", session.training.get_absolute_url()):
         first, page = queries_for(client, url)
         again, cached = queries_for(client, url)
-        # The header ("Se déconnecter" and its CSRF token) is built each time, the shared part is not.
+        # Built once, then served whole (tests/test_elu_page_cache.py): only the form token changes.
         assert again < first, url
         assert "Se déconnecter" in cached and "Me connecter" not in cached
         assert cached.split("<main")[1].split("</main>")[0] == page.split("<main")[1].split("</main>")[0]

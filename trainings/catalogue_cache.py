@@ -1,15 +1,14 @@
 """Which cached public pages a change makes stale (see dife_portal/page_cache.py).
 
-Three version tokens:
+The version tokens:
 - "catalogue": trainings, sessions, themes, organisers — any change replaces it, and every catalogue page with it;
 - "seats": any change of a dossier's state — the search shows which sessions are full and orders by them;
 - "training:<pk>": a dossier of one of that training's sessions changed — its page shows the seats left;
 - "dossiers-of:<user pk>": one of that élu's dossiers, or its history, changed — "Mes dossiers" shows them.
-Tokens are replaced at once and again once the transaction commits: a page rendered in between, from the data
-before the commit, is stored under a token that the second replacement retires.
+Tokens are replaced at once and again once the transaction commits (`page_cache.bump_after_commit`). The élu's own
+account has its token too ("user:<pk>", accounts.models.user).
 """
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from dife_portal import page_cache
@@ -40,9 +39,7 @@ def training_page_versions(pk, *args, **kwargs):
     return [CATALOGUE, training_version(pk)]
 
 
-def bump_after_commit(names):
-    page_cache.bump(names)
-    transaction.on_commit(lambda: page_cache.bump(names))
+bump_after_commit = page_cache.bump_after_commit
 
 
 def _catalogue_changed(sender, **kwargs):

@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from dife_portal import page_cache
-from dife_portal.page_cache import cache_public_page
+from dife_portal.page_cache import cache_elu_page, cache_public_page
 
 from . import catalogue_cache, deadlines, invitations
 from . import search as catalogue
@@ -13,6 +13,7 @@ from .models import Training
 
 
 @cache_public_page(catalogue_cache.search_versions)
+@cache_elu_page(catalogue_cache.search_versions)
 def search(request):
     """Step 2: "Trouver une formation". Invalid criteria are reported and ignored, never a server error.
 
@@ -46,6 +47,7 @@ def search(request):
 
 
 @cache_public_page(catalogue_cache.training_page_versions, variant=invitations.banner_variant)
+@cache_elu_page(catalogue_cache.training_page_versions, variant=invitations.banner_variant)
 def detail(request, pk, slug):
     """The training page, at a stable address: a wrong or outdated slug redirects (301) to the right one.
 

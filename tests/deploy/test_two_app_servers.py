@@ -229,3 +229,58 @@ def test_an_invitation_and_a_sent_dossier_show_on_both_servers_at_once(servers, 
     for server in (a, b):
         assert "2 places disponibles sur 3" in browser.get(f"{server}{path}", timeout=10).text
         assert "2 places disponibles sur 3" in requests.get(f"{server}{path}", timeout=10).text
+
+
+def elu_user(email):
+    user = UserFactory(email=email)
+    user.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt(), iterations=1000)
+    user.save(update_fields=["password"])
+    return user
+
+
+def sign_in_elu(server, email, password):
+    browser = requests.Session()
+    form = browser.get(f"{server}/compte/connexion/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    response = browser.post(
+        f"{server}/compte/connexion/",
+        data={"csrfmiddlewaretoken": token, "username": email, "password": password},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302, response.text[:500]
+    return browser
+
+
+def test_a_password_changed_on_one_server_signs_the_elus_other_browsers_out_on_both(servers, redis_client):
+    """A signed-in élu's pages are served whole from Redis without loading the account (page_cache.cache_elu_page):
+    a password changed through one server still signs every other browser of that élu out, on both servers."""
+    (a, _, _), (b, _, _) = servers
+    user = elu_user("elue@amil.example")
+    phone, computer = sign_in_elu(a, "elue@amil.example", PASSWORD), sign_in_elu(b, "elue@amil.example", PASSWORD)
+    for browser in (phone, computer):
+        for server in (a, b, a, b):
+            page = browser.get(f"{server}/formations/", timeout=10)
+            assert page.status_code == 200 and "Se déconnecter" in page.text
+        assert browser.cookies["dife_elu"] == str(user.pk)
+    assert redis_client.keys(f"*auth-stamp*:{user.pk}")  # the account's stamp, shared by both servers
+
+    form = computer.get(f"{b}/compte/profil/mot-de-passe/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    new_password = "Autre-Mot-De-Passe-2026!"
+    changed = computer.post(
+        f"{b}/compte/profil/mot-de-passe/",
+        data={
+            "csrfmiddlewaretoken": token,
+            "old_password": PASSWORD,
+            "new_password1": new_password,
+            "new_password2": new_password,
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert changed.status_code == 302
+    for server in (a, b):
+        assert "Se déconnecter" in computer.get(f"{server}/formations/", timeout=10).text
+        assert "Se déconnecter" not in phone.get(f"{server}/formations/", timeout=10).text
+        assert phone.get(f"{server}/dossiers/", allow_redirects=False, timeout=10).status_code == 302
