@@ -10,8 +10,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dife_portal import page_cache
-
 from . import franceconnect, profile_completion
 from .franceconnect_forms import CompletionForm
 
@@ -112,11 +110,11 @@ def logout(request):
     auth.logout(request)
     if id_token:
         try:
-            return page_cache.forget_elu(redirect(franceconnect.logout_url(request, id_token)))
+            return redirect(franceconnect.logout_url(request, id_token))
         except franceconnect.NotConfigured:
             franceconnect.logger.warning("FranceConnect no longer configured: signed out of the portal only")
     messages.success(request, "Vous êtes déconnecté.")
-    return page_cache.forget_elu(redirect(resolve_url(settings.LOGOUT_REDIRECT_URL)))
+    return redirect(resolve_url(settings.LOGOUT_REDIRECT_URL))
 
 
 @require_GET

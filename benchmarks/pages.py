@@ -12,8 +12,8 @@ Identities:
 - "anonymous": no cookie (the public pages come from the page cache, dife_portal/page_cache.py);
 - "invited": not signed in, with the cookie an invitation link sets (trainings/invitations.py): an élu who clicked a
   mairie's link — the training page is cached per invitation, with its banner;
-- "elu": signed in, one élu after another among a few hundred (read pages: the header is built for each request, the
-  search results and a training's sessions come from the shared fragments);
+- "elu": signed in, one élu after another among a few hundred, with the cookies a browser has after its first
+  signed-in page (read pages: served whole from the cache with the élu's auth stamp, page_cache.cache_elu_page);
 - "elu_once", "pair", "draft": signed in, each élu (and session) used by one request only (write paths);
 - "invitation": no cookie, a different invitation link per request.
 A page with `cached=False` is sent to a second server started with the caches off (PAGE_CACHE_SECONDS=0): what the

@@ -30,7 +30,6 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
@@ -53,6 +52,12 @@ ELU_COOKIE = "dife_elu"
 CSRF_SLOT = b"\x00csrf\x00"
 _CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"')
 _CSRF_INPUT_SLOT = b'name="csrfmiddlewaretoken" value="' + CSRF_SLOT + b'"'
+# A version token outlives every entry read under it (PAGE_CACHE_SECONDS at most) by far; one that expires is
+# replaced by a new one, which only retires entries. Tokens for any number in a URL do not pile up for ever.
+VERSION_SECONDS = 24 * 3600
+# An auth stamp is trusted this long after the élu was last loaded from the database: the bound on how long an
+# account change could go unseen if Redis dropped the write that retires it (see `cache_elu_page`).
+AUTH_STAMP_SECONDS = 30
 # The moments (clock alone) at which the fragments a page was built from stop being true: see `cached_fragment`.
 _fragment_moments = contextvars.ContextVar("fragment_moments", default=None)
 
@@ -93,9 +98,10 @@ def _current(found, names):
     for name in names:
         key = _version_key(name)
         if key not in found:
-            # A token lost (evicted) is replaced by a new one, never by a value an older entry may carry.
-            cache.add(key, _new_token(), timeout=None)
-            found[key] = cache.get(key)
+            # A token lost (evicted, expired) is replaced by a new one, never by a value an older entry may carry.
+            cache.add(key, _new_token(), timeout=VERSION_SECONDS)
+            # Redis away: a token of this request only, that no entry holds and none will be read under.
+            found[key] = cache.get(key) or _new_token()
         tokens.append(str(found[key]))
     return tokens
 
@@ -113,14 +119,14 @@ def bump(names):
     (dife_portal/redis_cache.py), what it held is unreachable too, and entries expire within PAGE_CACHE_SECONDS.
     """
     if names:
-        cache.set_many({_version_key(name): _new_token() for name in names}, timeout=None)
+        cache.set_many({_version_key(name): _new_token() for name in names}, timeout=VERSION_SECONDS)
 
 
 def bump_after_commit(names):
     """`bump` at once and again once the transaction commits: a page rendered in between, from the data before the
     commit, is stored under a token that the second replacement retires."""
     bump(names)
-    transaction.on_commit(lambda: bump(names))
+    transaction.on_commit(lambda: bump(names), robust=True)
 
 
 def elu_version(user_pk):
@@ -228,8 +234,14 @@ def cached_fragment(name, version_names, build, expires_at=None):
 # --- Signed-in élus ---------------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _secret_fingerprint():
+    """Which SECRET_KEY the session hashes in a stamp were made with: a new key (sessions ended) finds no stamp."""
+    return hashlib.sha256(f"auth-stamp:{settings.SECRET_KEY}".encode()).hexdigest()[:12]
+
+
 def _stamp_key(user_pk):
-    return ":".join([STAMP_PREFIX, site(), user_pk])
+    return ":".join([STAMP_PREFIX, site(), _secret_fingerprint(), user_pk])
 
 
 def _may_be_served_a_stored_elu_page(request):
@@ -250,12 +262,9 @@ def _elu_in(session):
         return None
     user_pk = session.get(SESSION_KEY)
     auth_hash = session.get(HASH_SESSION_KEY)
-    if (
-        not user_pk
-        or not auth_hash
-        or session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS
-        or SessionStorage.session_key in session  # a flash message kept in the session
-    ):
+    # (A flash message kept in the session is read only when the messages cookie says so: such a request never
+    # comes here, see `_may_be_served_a_stored_elu_page`.)
+    if not user_pk or not auth_hash or session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
         return None
     return str(user_pk), auth_hash
 
@@ -353,13 +362,15 @@ def cache_elu_page(version_names=(), variant=None, personal_versions=None):
             account = elu_version(user_pk)
             keys = [key, stamp_key, *(_version_key(name) for name in [*names, account])]
             found = cache.get_many([*keys, session_key] if session_key else keys)
-            *page_tokens, account_token = _current(found, [*names, account])
             elu = _elu_in(found.get(session_key)) if session_key else elu
+            if elu is None or elu[0] != user_pk:
+                # No such session in the cache (or not this élu's): Django decides, nothing is kept, and no token is
+                # created for a number a browser merely claimed.
+                return _with_elu_cookie(request, view(request, *args, **kwargs))
+            *page_tokens, account_token = _current(found, [*names, account])
             stamp, entry = found.get(stamp_key), found.get(key)
             if (
-                elu is not None
-                and elu[0] == user_pk
-                and stamp is not None
+                stamp is not None
                 and stamp["version"] == account_token
                 and constant_time_compare(stamp["hash"], elu[1])
                 and entry is not None
@@ -370,9 +381,7 @@ def cache_elu_page(version_names=(), variant=None, personal_versions=None):
                     response[header] = value
                 patch_vary_headers(response, ("Cookie",))  # the session was read from the cache, not through Django
                 return _remember_elu(request, response, user_pk)
-            # Stored only if built for the élu the session named before the view ran, with no flash message waiting.
-            keep = key if elu is not None and elu[0] == user_pk else None
-            return _build_elu_page(request, view, args, kwargs, user_pk, keep, stamp_key, page_tokens, account_token)
+            return _build_elu_page(request, view, args, kwargs, user_pk, key, stamp_key, page_tokens, account_token)
 
         return wrapper
 
@@ -380,8 +389,10 @@ def cache_elu_page(version_names=(), variant=None, personal_versions=None):
 
 
 def _build_elu_page(request, view, args, kwargs, user_pk, key, stamp_key, page_tokens, account_token):
-    """The view's page, kept under `key` (unless None) for the élu(s) when it was built for élu `user_pk`, whose
-    stamp is written."""
+    """The view's page, kept under `key` when it was built for élu `user_pk`, whose stamp is (re)written."""
+    # The stamp must hold what the database said *after* `account_token` was read: a user loaded earlier (by a
+    # middleware) may predate it, and then no stamp is written.
+    loaded_before = _loaded_user(request) is not None
     moments = []
     reset = _fragment_moments.set(moments)
     try:
@@ -391,21 +402,26 @@ def _build_elu_page(request, view, args, kwargs, user_pk, key, stamp_key, page_t
     finally:
         _fragment_moments.reset(reset)
     user = _loaded_user(request)
-    if user is None or not user.is_authenticated or user.is_staff:
-        return response
+    if loaded_before or user is None or not user.is_authenticated or user.is_staff or str(user.pk) != user_pk:
+        return _with_elu_cookie(request, response)
+    cache.set(stamp_key, {"version": account_token, "hash": user.get_session_auth_hash()}, AUTH_STAMP_SECONDS)
     timeout = settings.PAGE_CACHE_SECONDS
-    if str(user.pk) == user_pk:
-        # The élu was loaded from the database after `account_token` was read: a change since has replaced it.
-        cache.set(stamp_key, {"version": account_token, "hash": user.get_session_auth_hash()}, timeout)
-        if moments:
-            timeout = min(timeout, int((min(moments) - timezone.now()).total_seconds()))
-        storable = key is not None and _is_storable_elu_response(response)
-        content = _with_csrf_slots(response.content) if storable else None
-        if content is not None and timeout > 0:
-            headers = [(header, value) for header, value in response.items() if header.lower() != "content-length"]
-            entry = {"versions": page_tokens, "status": response.status_code, "headers": headers, "content": content}
-            cache.set(key, entry, timeout)
-    return _remember_elu(request, response, str(user.pk))
+    if moments:
+        timeout = min(timeout, int((min(moments) - timezone.now()).total_seconds()))
+    content = _with_csrf_slots(response.content) if _is_storable_elu_response(response) else None
+    if content is not None and timeout > 0:
+        headers = [(header, value) for header, value in response.items() if header.lower() != "content-length"]
+        entry = {"versions": page_tokens, "status": response.status_code, "headers": headers, "content": content}
+        cache.set(key, entry, timeout)
+    return _remember_elu(request, response, user_pk)
+
+
+def _with_elu_cookie(request, response):
+    """`response`, remembering the élu the view loaded (if any, and not staff) in ELU_COOKIE."""
+    user = _loaded_user(request)
+    if user is not None and user.is_authenticated and not user.is_staff:
+        return _remember_elu(request, response, str(user.pk))
+    return response
 
 
 def _remember_elu(request, response, user_pk):
@@ -423,6 +439,6 @@ def _remember_elu(request, response, user_pk):
 
 
 def forget_elu(response):
-    """Remove ELU_COOKIE (at sign-out)."""
+    """Remove ELU_COOKIE (at sign-out: dife_portal.middleware.ForgetEluCookieMiddleware)."""
     response.delete_cookie(ELU_COOKIE, samesite="Lax")
     return response

@@ -22,7 +22,7 @@ PASSWORD = "Un-mot-de-passe-2026!"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@pytest.fixture(params=["db", "cached_db"], ids=["database sessions", "cached_db sessions"])
+@pytest.fixture(params=["db", "cached_db", "cache"], ids=["database sessions", "cached_db sessions", "cache sessions"])
 def session_engine(request, settings):
     """The database engine reads the session first; a cache-backed one comes in the same round trip as the page."""
     settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
@@ -60,7 +60,7 @@ def test_a_signed_in_elus_pages_come_whole_from_the_cache_without_loading_the_ac
         served, queries = get(client, url)
         assert served.status_code == 200
         assert not [sql for sql in queries if "accounts_user" in sql], url
-        # Database sessions: the session row only; cached_db: nothing at all.
+        # Database sessions: the session row only; cached_db and cache: nothing at all.
         assert len(queries) == (1 if session_engine == "db" else 0), url
         assert TOKEN.sub("", served.content.decode()) == TOKEN.sub("", built.content.decode())
         assert "Se déconnecter" in served.content.decode()
@@ -148,14 +148,15 @@ def test_staff_are_never_served_the_elus_page_nor_stamped(client, training_sessi
     url = training_session.training.get_absolute_url()
     elu, staff = UserFactory(), UserFactory(staff=True)
     client.force_login(elu)
+    client.get(SEARCH)  # the élu is stamped: a preview kept under the élus' key would be served to it
     assert client.get(url).status_code == 404
-    client.force_login(staff)
+    staff_browser = Client()
+    staff_browser.force_login(staff)
     for _ in range(2):
-        response, queries = get(client, url)
+        response, queries = get(staff_browser, url)
         assert response.status_code == 200 and "aperçu" in response.content.decode().lower()
         assert [sql for sql in queries if "accounts_user" in sql]  # staff are loaded from the database every time
-    assert page_cache.ELU_COOKIE not in client.cookies or not client.cookies[page_cache.ELU_COOKIE].value
-    client.force_login(elu)
+        assert page_cache.ELU_COOKIE not in response.cookies
     assert client.get(url).status_code == 404
 
 
@@ -227,3 +228,56 @@ def test_the_elu_cookie_holds_the_account_number_only_for_as_long_as_a_session_a
     assert int(morsel["max-age"]) == settings.SESSION_COOKIE_AGE
     privacy = client.get(reverse("privacy")).content.decode()
     assert "le numéro de votre compte (rien d'autre)" in privacy.replace("&#x27;", "'")
+
+
+def test_a_page_built_for_one_elu_is_served_to_another_with_a_token_that_works_for_that_other(
+    training_session, session_engine
+):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(UserFactory())
+    second.force_login(UserFactory())
+    first.get(SEARCH)  # built and kept
+    second.get(SEARCH)  # stamps the second élu
+    with CaptureQueriesContext(connection) as queries:
+        page = second.get(SEARCH).content.decode()
+    assert not [sql for sql in queries if "accounts_user" in sql]
+    response = second.post(reverse("franceconnect:logout"), {"csrfmiddlewaretoken": TOKEN.search(page).group(1)})
+    assert response.status_code == 302
+    assert "Se déconnecter" in first.get(SEARCH).content.decode()  # the first élu is still signed in
+
+
+def test_every_sign_out_removes_the_elu_cookie(client, elu, session_engine):
+    client.force_login(elu)
+    client.get(SEARCH)
+    assert client.cookies[page_cache.ELU_COOKIE].value == str(elu.pk)
+    client.post(reverse("accounts:logout"))  # the portal's other sign-out (and the back-office's)
+    assert client.cookies[page_cache.ELU_COOKIE].value == ""
+
+
+def test_a_browser_claiming_an_account_creates_nothing_in_the_cache(client, session_engine):
+    from django.core.cache import cache
+
+    client.cookies["sessionid"] = "a" * 32
+    client.cookies[page_cache.ELU_COOKIE] = "987654321"
+    before = set(cache._cache.keys()) if hasattr(cache, "_cache") else set()
+    for url in (SEARCH, MES_DOSSIERS):
+        client.get(url)
+    after = set(cache._cache.keys()) if hasattr(cache, "_cache") else set()
+    assert not [key for key in after - before if "987654321" in key]
+
+
+def test_a_page_loaded_from_data_before_the_commit_is_retired_when_the_account_change_commits(
+    client, elu, monkeypatch, django_capture_on_commit_callbacks, session_engine
+):
+    """The token is replaced at once and again after the commit: a request that loaded the account between the two
+    (the change not yet committed, so the old password) wrote a stamp that the second replacement retires."""
+    client.force_login(elu)
+    client.get(SEARCH)
+    before_the_change = User.objects.get(pk=elu.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        _change_password(User.objects.get(pk=elu.pk))
+        # Another request, reading the database before the commit, still sees the old password.
+        monkeypatch.setattr(ModelBackend, "get_user", lambda backend, user_id: before_the_change)
+        assert "Se déconnecter" in client.get(SEARCH).content.decode()
+        monkeypatch.undo()
+    assert "Se déconnecter" not in client.get(SEARCH).content.decode()

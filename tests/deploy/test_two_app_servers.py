@@ -280,7 +280,12 @@ def test_a_password_changed_on_one_server_signs_the_elus_other_browsers_out_on_b
         timeout=10,
     )
     assert changed.status_code == 302
+    # The phone asks first: its stamp is the old one, retired by the change (on the server that made it, and so on
+    # the other one too).
     for server in (a, b):
-        assert "Se déconnecter" in computer.get(f"{server}/formations/", timeout=10).text
         assert "Se déconnecter" not in phone.get(f"{server}/formations/", timeout=10).text
         assert phone.get(f"{server}/dossiers/", allow_redirects=False, timeout=10).status_code == 302
+    # The computer browses on (stamped anew, with the new password); the phone's session still names the old one.
+    for server in (a, b, a, b):
+        assert "Se déconnecter" in computer.get(f"{server}/formations/", timeout=10).text
+        assert "Se déconnecter" not in phone.get(f"{server}/formations/", timeout=10).text
