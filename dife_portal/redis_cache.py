@@ -38,20 +38,26 @@ def warn_outage(operation, error):
         logger.warning("Cache unavailable (%s: %s: %s): going on without it", operation, name, error)
 
 
-def _outage_returns(fallback):
+def _outage_returns(fallback, always_try=False):
     """Run the operation; if Redis cannot serve, log it and return fallback(*args) instead — and for the next
-    BREAKER_SECONDS, return it without trying."""
+    BREAKER_SECONDS, return it without trying. An `always_try` operation is tried even then, and its failure is
+    logged as an error: a deletion dropped in silence would leave a signed-out session valid in the cache."""
 
     def decorator(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
-            if time.monotonic() < self._down_until:
+            if time.monotonic() < self._down_until and not always_try:
                 return fallback(*args, **kwargs)
             try:
                 return method(self, *args, **kwargs)
             except OUTAGE as error:
                 self._down_until = time.monotonic() + BREAKER_SECONDS
-                warn_outage(method.__name__, error)
+                if always_try:
+                    logger.error(
+                        "Cache deletion lost (%s: %s): a sign-out may not reach the cache", method.__name__, error
+                    )
+                else:
+                    warn_outage(method.__name__, error)
                 return fallback(*args, **kwargs)
 
         return wrapper
@@ -77,11 +83,12 @@ class RedisCacheClient(django_redis.RedisCacheClient):
     get = _outage_returns(lambda key, default: default)(django_redis.RedisCacheClient.get)
     set = _outage_returns(lambda key, value, timeout: None)(django_redis.RedisCacheClient.set)
     touch = _outage_returns(lambda key, timeout: False)(django_redis.RedisCacheClient.touch)
-    delete = _outage_returns(lambda key: False)(django_redis.RedisCacheClient.delete)
+    # Deletions (a sign-out deletes the session) are rare and must not be dropped because of another call's failure.
+    delete = _outage_returns(lambda key: False, always_try=True)(django_redis.RedisCacheClient.delete)
     get_many = _outage_returns(lambda keys: {})(django_redis.RedisCacheClient.get_many)
     has_key = _outage_returns(lambda key: False)(django_redis.RedisCacheClient.has_key)
     set_many = _outage_returns(lambda data, timeout: list(data))(django_redis.RedisCacheClient.set_many)
-    delete_many = _outage_returns(lambda keys: None)(django_redis.RedisCacheClient.delete_many)
+    delete_many = _outage_returns(lambda keys: None, always_try=True)(django_redis.RedisCacheClient.delete_many)
 
 
 class RedisCache(django_redis.RedisCache):

@@ -102,3 +102,26 @@ def test_after_a_failure_redis_is_left_alone_for_a_few_seconds(redis_down, monke
     monkeypatch.setattr(redis_cache.time, "monotonic", lambda: 10**9)  # BREAKER_SECONDS later
     redis_down.get("k")
     assert len(calls) == 2
+
+
+def test_a_deletion_is_tried_even_while_redis_is_left_alone_and_its_loss_is_an_error(redis_down, monkeypatch, caplog):
+    """A sign-out deletes the session from the cache: dropped in silence because an earlier call timed out, it
+    would leave the session valid there once Redis answers again."""
+    from dife_portal.redis_cache import RedisCacheClient
+
+    calls = []
+    original = RedisCacheClient.get_client
+
+    def counting(self, *args, **kwargs):
+        calls.append(kwargs.get("write", False))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(RedisCacheClient, "get_client", counting)
+    assert redis_down.get("k") is None  # fails: Redis is left alone for a few seconds
+    assert redis_down.get("k") is None
+    assert len(calls) == 1
+    with caplog.at_level(logging.ERROR, logger="dife_portal.redis_cache"):
+        assert redis_down.delete("session") is False
+        redis_down.delete_many(["a", "b"])
+    assert len(calls) == 3  # both tried
+    assert len([r for r in caplog.records if r.levelno == logging.ERROR and "sign-out" in r.getMessage()]) == 2
