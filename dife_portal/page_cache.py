@@ -9,7 +9,7 @@ when it is not personal either: status 200, no cookie set, no CSRF token used wh
 `Cache-Control: private/no-store`.
 
 `cached_fragment` caches, under the same rules, the part of a page that is the same for everyone when the page
-around it is not (a signed-in élu's header, a session holding a flash message).
+around it is not (a session holding a flash message, staff, a signed-in page being rebuilt).
 
 `cache_elu_page` serves a signed-in élu's page whole, without loading the élu from the database: see its docstring
 for what stands in for that load (an "auth stamp" retired by every change of the élu's account).
@@ -71,17 +71,28 @@ def is_anonymous_request(request):
     )
 
 
-def is_shareable_response(request, response):
-    """Whether this response may be given to any anonymous visitor."""
+def _is_storable(response):
+    """A complete page that sets no cookie and does not ask not to be kept."""
     cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and "private" not in cache_control
         and "no-store" not in cache_control
     )
+
+
+def is_shareable_response(request, response):
+    """Whether this response may be given to any anonymous visitor: storable, and no CSRF token in it."""
+    return _is_storable(response) and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+
+
+def _rendered(response):
+    """The response with its content (a TemplateResponse is rendered)."""
+    if hasattr(response, "render") and callable(response.render):
+        return response.render()
+    return response
 
 
 def _version_key(name):
@@ -154,9 +165,14 @@ def site():
     return site_of(settings.DATABASES["default"])
 
 
+def _key(prefix, text):
+    """The cache key of `text` (a path, a fragment's name): this portal, this release, today in Paris."""
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return ":".join([prefix, site(), settings.RELEASE, paris_today().isoformat(), digest])
+
+
 def page_key(request, variant="", prefix=PREFIX):
-    path = hashlib.sha256(f"{request.get_full_path()}\n{variant}".encode()).hexdigest()[:32]
-    return ":".join([prefix, site(), settings.RELEASE, paris_today().isoformat(), path])
+    return _key(prefix, f"{request.get_full_path()}\n{variant}")
 
 
 def _holds_csrf_token(value):
@@ -187,9 +203,7 @@ def cache_public_page(version_names=(), variant=None):
             entry, tokens = _read(key, names)
             if entry is not None:
                 return entry["response"]
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
+            response = _rendered(view(request, *args, **kwargs))
             if is_shareable_response(request, response):
                 patch_vary_headers(response, ("Cookie",))
                 cache.set(key, {"versions": tokens, "response": response}, timeout)
@@ -213,8 +227,7 @@ def cached_fragment(name, version_names, build, expires_at=None):
     if timeout <= 0:
         return build()
     names = list(version_names)
-    digest = hashlib.sha256(name.encode()).hexdigest()[:32]
-    key = ":".join([FRAGMENT_PREFIX, site(), settings.RELEASE, paris_today().isoformat(), digest])
+    key = _key(FRAGMENT_PREFIX, name)
     entry, tokens = _read(key, names)
     value = entry["value"] if entry is not None else build()
     until = expires_at(value) if expires_at else None
@@ -303,15 +316,6 @@ def _with_csrf_tokens(request, content):
     return parts[0] + b"".join(get_token(request).encode() + part for part in parts[1:])
 
 
-def _is_storable_elu_response(response):
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
-        and "no-store" not in response.get("Cache-Control", "")
-    )
-
-
 def cache_elu_page(version_names=(), variant=None, personal_versions=None):
     """Decorate a view whose page, for every signed-in élu, only changes with `version_names` (the same for all
     élus: header, catalogue) — or also with `personal_versions(user_pk)` (names about that élu: "Mes dossiers").
@@ -396,9 +400,7 @@ def _build_elu_page(request, view, args, kwargs, user_pk, key, stamp_key, page_t
     moments = []
     reset = _fragment_moments.set(moments)
     try:
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
+        response = _rendered(view(request, *args, **kwargs))
     finally:
         _fragment_moments.reset(reset)
     user = _loaded_user(request)
@@ -408,7 +410,7 @@ def _build_elu_page(request, view, args, kwargs, user_pk, key, stamp_key, page_t
     timeout = settings.PAGE_CACHE_SECONDS
     if moments:
         timeout = min(timeout, int((min(moments) - timezone.now()).total_seconds()))
-    content = _with_csrf_slots(response.content) if _is_storable_elu_response(response) else None
+    content = _with_csrf_slots(response.content) if _is_storable(response) else None
     if content is not None and timeout > 0:
         headers = [(header, value) for header, value in response.items() if header.lower() != "content-length"]
         entry = {"versions": page_tokens, "status": response.status_code, "headers": headers, "content": content}

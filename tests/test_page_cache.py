@@ -50,7 +50,7 @@ def test_an_anonymous_visitor_gets_the_catalogue_pages_from_the_cache(client, se
         assert "Cookie" in client.get(url)["Vary"]  # a shared cache in front keeps élus apart
 
 
-@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous: page cache", "signed in: fragments"])
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous: page cache", "signed in: élu page cache"])
 def test_the_query_string_is_part_of_the_key(client, session, signed_in):
     if signed_in:
         client.force_login(UserFactory())
@@ -113,7 +113,7 @@ def test_a_forged_invitation_cookie_is_ignored(client, session):
     assert "invitation-banner" not in page
 
 
-@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous: page cache", "signed in: fragments"])
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous: page cache", "signed in: élu page cache"])
 def test_sending_a_dossier_shows_at_once_on_the_training_page_and_in_the_search(client, session, signed_in):
     if signed_in:
         client.force_login(UserFactory())

@@ -4,7 +4,6 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from dife_portal import page_cache
-from dife_portal.page_cache import cache_elu_page, cache_public_page
 
 from . import catalogue_cache, deadlines, invitations
 from . import search as catalogue
@@ -12,8 +11,8 @@ from .forms import TrainingSearchForm
 from .models import Training
 
 
-@cache_public_page(catalogue_cache.search_versions)
-@cache_elu_page(catalogue_cache.search_versions)
+@page_cache.cache_public_page(catalogue_cache.search_versions)
+@page_cache.cache_elu_page(catalogue_cache.search_versions)
 def search(request):
     """Step 2: "Trouver une formation". Invalid criteria are reported and ignored, never a server error.
 
@@ -46,8 +45,8 @@ def search(request):
     return render(request, "trainings/search.html", context)
 
 
-@cache_public_page(catalogue_cache.training_page_versions, variant=invitations.banner_variant)
-@cache_elu_page(catalogue_cache.training_page_versions, variant=invitations.banner_variant)
+@page_cache.cache_public_page(catalogue_cache.training_page_versions, variant=invitations.banner_variant)
+@page_cache.cache_elu_page(catalogue_cache.training_page_versions, variant=invitations.banner_variant)
 def detail(request, pk, slug):
     """The training page, at a stable address: a wrong or outdated slug redirects (301) to the right one.
 
