@@ -21,6 +21,7 @@ tokens it was rendered under are still current: whoever changes what a page show
 Served pages carry `Vary: Cookie`, so that a shared cache in front never gives a signed-in élu the anonymous page.
 """
 
+import contextlib
 import contextvars
 import functools
 import hashlib
@@ -60,6 +61,8 @@ VERSION_SECONDS = 24 * 3600
 AUTH_STAMP_SECONDS = 30
 # The moments (clock alone) at which the fragments a page was built from stop being true: see `cached_fragment`.
 _fragment_moments = contextvars.ContextVar("fragment_moments", default=None)
+# The version names changed so far in a `coalesced_bumps()` block.
+_bump_batch = contextvars.ContextVar("bump_batch", default=None)
 
 
 def is_anonymous_request(request):
@@ -135,9 +138,36 @@ def bump(names):
 
 def bump_after_commit(names):
     """`bump` at once and again once the transaction commits: a page rendered in between, from the data before the
-    commit, is stored under a token that the second replacement retires."""
+    commit, is stored under a token that the second replacement retires. Inside `coalesced_bumps()`, "at once" is
+    the end of that block."""
+    batch = _bump_batch.get()
+    if batch is not None:
+        batch.update(names)
+        return
     bump(names)
     transaction.on_commit(lambda: bump(names), robust=True)
+
+
+@contextlib.contextmanager
+def coalesced_bumps():
+    """Gather the `bump_after_commit` calls of a block that runs inside a transaction: one replacement of all their
+    tokens when the block ends (before the commit) and one after the commit, instead of two per change.
+
+    As safe as bumping at each change: until the commit, other requests only read the data from before it, and
+    whatever they store under the tokens they read is retired by the replacement after the commit. A block left by
+    an exception changed nothing (its transaction rolls back) and bumps nothing. Nested blocks join the outer one.
+    """
+    if _bump_batch.get() is not None:
+        yield
+        return
+    names = set()
+    reset = _bump_batch.set(names)
+    try:
+        yield
+    finally:
+        _bump_batch.reset(reset)
+    if names:
+        bump_after_commit(sorted(names))
 
 
 def elu_version(user_pk):

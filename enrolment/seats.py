@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Q
 
+from dife_portal import page_cache
 from trainings.models import Session
 
 from .exceptions import Busy
@@ -32,9 +33,11 @@ def _is_lock_timeout(error):
 
 @contextmanager
 def locking_transaction():
-    """`transaction.atomic` with a short lock timeout; a lock not obtained in time becomes `Busy`."""
+    """`transaction.atomic` with a short lock timeout; a lock not obtained in time becomes `Busy`. The page cache
+    versions it changes are replaced once for the whole transaction (`page_cache.coalesced_bumps`)."""
     try:
-        with transaction.atomic():
+        # The cached pages a change makes stale are retired once for the whole transaction (before and after commit).
+        with transaction.atomic(), page_cache.coalesced_bumps():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(

@@ -89,18 +89,16 @@ def _log(dossier, by, from_state, event, note=""):
     )
 
 
-def _lock_dossier(dossier_pk):
+def _lock_dossier(dossier_pk, related=("session__training", "user")):
     # Only the dossier row is locked (of=self): the joined training and élu rows are read, not locked, so that two
     # élus sending to sessions of one training never wait for each other.
-    return (
-        Dossier.objects.select_for_update(of=("self",)).select_related("session__training", "user").get(pk=dossier_pk)
-    )
+    return Dossier.objects.select_for_update(of=("self",)).select_related(*related).get(pk=dossier_pk)
 
 
 def _lock_session_and_dossier(dossier):
     """Fixed order: the session row, then the dossier row. Returns fresh, locked copies."""
     session = seats.lock_session(dossier.session_id)
-    locked = _lock_dossier(dossier.pk)
+    locked = _lock_dossier(dossier.pk, related=["user"])  # the session (and its training) was just read with its lock
     locked.session = session
     return session, locked
 
@@ -254,7 +252,7 @@ def submit(dossier, *, by):
             dossier.state = DossierState.WAITLISTED
             dossier.waitlisted_at = now
             event, mail = DossierEvent.WAITLISTED, "waitlisted"
-        dossier.save()
+        dossier.save(update_fields=[*VERIFIED_IDENTITY_FIELDS, "state", "submitted_at", "waitlisted_at"])
         _log(dossier, by, from_state, event)
         emails.dossier_email(mail, dossier)
     return dossier

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -76,9 +76,10 @@ def queue(to, template, context=None, *, subject=None, attachments=()):
 
 def queue_message(to, subject, text, html="", *, attachments=()):
     """Queue an already written e-mail (same transaction rules as `queue`)."""
-    with transaction.atomic():
+    # No savepoint of its own: inside the caller's transaction, a failed insert fails the whole change anyway.
+    with transaction.atomic(savepoint=False):
         email = OutgoingEmail.objects.create(to=to, subject=subject[:255], body_text=text, body_html=html)
-        OutgoingAttachment.objects.bulk_create(
+        files = OutgoingAttachment.objects.bulk_create(
             OutgoingAttachment(
                 email=email,
                 filename=filename,
@@ -87,21 +88,51 @@ def queue_message(to, subject, text, html="", *, attachments=()):
             )
             for filename, content, content_type in attachments
         )
-    transaction.on_commit(lambda: deliver_after_commit([email.pk]))
+    transaction.on_commit(lambda: deliver_after_commit(email, files))
     return email
 
 
-def deliver_after_commit(pks):
-    """The attempt made in the request, right after the commit: short (OUTBOX_IMMEDIATE_TIMEOUT), and none
-    at all while the mail server is known to be down. The élu never waits for SMTP; what is not sent now
-    stays queued for `send_outbox`."""
+def deliver_after_commit(email, attachments=()):
+    """The attempt made in the request, right after the commit, with the e-mail as it was just written (it is not
+    read again): short (OUTBOX_IMMEDIATE_TIMEOUT), and none at all while the mail server is known to be down. The
+    élu never waits for SMTP; what is not sent now stays queued for `send_outbox`. Returns (sent, failed)."""
     if cache.get(MAIL_SERVER_DOWN):
         return 0, 0
-    return deliver(pks, timeout=settings.OUTBOX_IMMEDIATE_TIMEOUT)
+    connection = get_connection(timeout=settings.OUTBOX_IMMEDIATE_TIMEOUT)
+    if _send(email, attachments, connection):
+        # One statement, and only if `send_outbox` has not sent it meanwhile.
+        OutgoingEmail.objects.filter(pk=email.pk, sent_at__isnull=True).update(
+            attempts=F("attempts") + 1, sent_at=timezone.now()
+        )
+        return 1, 0
+    return 0, 1
 
 
 def _backoff(attempts):
     return datetime.timedelta(minutes=min(2**attempts, 240))
+
+
+def _send(email, attachments, connection):
+    """Hand `email` to the mail server. On failure, record it (the next attempt grows later) and remember the
+    server as down for OUTBOX_PAUSE_SECONDS; returns whether it was sent."""
+    message = EmailMultiAlternatives(
+        email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to], connection=connection
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    for attachment in attachments:
+        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
+    try:
+        message.send()
+    except Exception as exc:  # noqa: BLE001 - any transport failure leaves the e-mail queued
+        email.attempts += 1
+        email.last_error = f"{exc.__class__.__name__}: {exc}"[:300]
+        email.next_attempt_at = timezone.now() + _backoff(email.attempts)
+        email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+        cache.set(MAIL_SERVER_DOWN, True, settings.OUTBOX_PAUSE_SECONDS)
+        logger.warning("outbox: e-mail %s not sent (attempt %s): %s", email.pk, email.attempts, exc.__class__.__name__)
+        return False
+    return True
 
 
 def deliver(pks=None, timeout=None):
@@ -115,30 +146,13 @@ def deliver(pks=None, timeout=None):
         pending = pending.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     sent = failed = 0
     for email in pending.order_by("pk").prefetch_related("attachments"):
-        message = EmailMultiAlternatives(
-            email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to], connection=connection
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
-        for attachment in email.attachments.all():
-            message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
-        try:
-            message.send()
-        except Exception as exc:  # noqa: BLE001 - any transport failure leaves the e-mail queued
-            email.attempts += 1
-            email.last_error = f"{exc.__class__.__name__}: {exc}"[:300]
-            email.next_attempt_at = timezone.now() + _backoff(email.attempts)
-            email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-            cache.set(MAIL_SERVER_DOWN, True, settings.OUTBOX_PAUSE_SECONDS)
-            logger.warning(
-                "outbox: e-mail %s not sent (attempt %s): %s", email.pk, email.attempts, exc.__class__.__name__
-            )
-            failed += 1
-        else:
+        if _send(email, email.attachments.all(), connection):
             email.attempts += 1
             email.sent_at = timezone.now()
             email.save(update_fields=["attempts", "sent_at"])
             sent += 1
+        else:
+            failed += 1
     if sent and not failed:
         cache.delete(MAIL_SERVER_DOWN)
     return sent, failed

@@ -80,7 +80,7 @@ def test_mail_and_throttles_go_on_without_redis(redis_down, mailoutbox):
     assert activation.mail_recently_sent("elu@example.fr") is False
     invitation = InvitationFactory()
     email = outbox.queue("mairie@example.fr", "emails/invitations/invitation", invitations.email_context(invitation))
-    assert outbox.deliver_after_commit([email.pk]) == (1, 0)
+    assert outbox.deliver_after_commit(email) == (1, 0)
     assert [message.to for message in mailoutbox] == [["mairie@example.fr"]]
 
 

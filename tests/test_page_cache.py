@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.contrib.admin.sites import site
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
@@ -126,6 +126,45 @@ def test_sending_a_dossier_shows_at_once_on_the_training_page_and_in_the_search(
     services.submit(DossierFactory(user=elu, session=session), by=elu)
     assert "2 places disponibles sur 3" in queries_for(client, url)[1]
     assert queries_for(client, SEARCH)[0] == search_before  # built again: the seats changed
+
+
+def test_bumps_of_a_block_replace_each_token_once_at_its_end_and_once_after_commit(django_capture_on_commit_callbacks):
+    before = page_cache.versions(["a", "b"])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic(), page_cache.coalesced_bumps():
+            page_cache.bump_after_commit(["a"])
+            with page_cache.coalesced_bumps():  # a nested block joins the outer one
+                page_cache.bump_after_commit(["a", "b"])
+            assert page_cache.versions(["a", "b"]) == before  # replaced when the block ends, not at each change
+        at_end = page_cache.versions(["a", "b"])
+        assert at_end[0] != before[0] and at_end[1] != before[1]
+    assert len(callbacks) == 1  # one replacement after the commit, for both
+    after = page_cache.versions(["a", "b"])
+    assert after[0] != at_end[0] and after[1] != at_end[1]
+
+
+def test_a_block_left_by_an_error_replaces_no_token(django_capture_on_commit_callbacks):
+    before = page_cache.versions(["a"])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic(), page_cache.coalesced_bumps():
+            page_cache.bump_after_commit(["a"])
+            raise RuntimeError("the change failed")
+    assert callbacks == [] and page_cache.versions(["a"]) == before
+
+
+def test_sending_a_dossier_replaces_what_it_stales_once_before_and_once_after_its_commit(
+    session, monkeypatch, django_capture_on_commit_callbacks
+):
+    elu = UserFactory(franceconnect=True)
+    MandateFactory(user=elu)
+    dossier = DossierFactory(user=elu, session=session)
+    replaced = []
+    bump = page_cache.bump
+    monkeypatch.setattr(page_cache, "bump", lambda names: (replaced.append(sorted(names)), bump(names)))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(dossier, by=elu)
+    stale = sorted(["seats", f"training:{session.training_id}", f"dossiers-of:{elu.pk}"])
+    assert replaced == [stale, stale]  # the dossier and its log row changed: one write to Redis for all, twice
 
 
 def test_a_session_becoming_full_shows_complet_in_the_search(client, session):

@@ -1,6 +1,9 @@
+import re
+
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from mailing.models import OutgoingEmail
 from mailing.outbox import deliver, queue
@@ -27,6 +30,19 @@ def test_email_is_delivered_over_smtp_after_commit(smtp_settings):
     assert email.subject == "Bonjour Marie"
     assert email.sent_at is not None
     assert "Votre demande est enregistrée." in server.messages[0].content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_delivery_after_commit_does_not_read_the_email_again(smtp_settings):
+    with SMTPServer(smtp_settings.EMAIL_PORT) as server, CaptureQueriesContext(connection) as queries:
+        with transaction.atomic():
+            queue("elu@example.fr", "emails/tests/hello", {"name": "Marie"})
+        assert len(server.messages) == 1
+    statements = [q["sql"] for q in queries if not re.match(r"(BEGIN|COMMIT|SAVEPOINT|RELEASE)", q["sql"])]
+    assert len(statements) == 2 and statements[0].startswith('INSERT INTO "mailing_outgoingemail"')
+    assert statements[1].startswith('UPDATE "mailing_outgoingemail"')  # marked sent, nothing read
+    email = OutgoingEmail.objects.get()
+    assert email.sent_at is not None and email.attempts == 1
 
 
 @pytest.mark.django_db(transaction=True)
