@@ -5,8 +5,9 @@ The version tokens:
 - "seats": any change of a dossier's state — the search shows which sessions are full and orders by them;
 - "training:<pk>": a dossier of one of that training's sessions changed — its page shows the seats left;
 - "dossiers-of:<user pk>": one of that élu's dossiers, or its history, changed — "Mes dossiers" shows them.
-Tokens are replaced at once and again once the transaction commits (`page_cache.bump_after_commit`). The élu's own
-account has its token too ("user:<pk>", accounts.models.user).
+Tokens are replaced at once and again once the transaction commits (`page_cache.bump_after_commit`); in the
+enrolment services' transactions, "at once" is the end of the transaction, for all its changes together
+(`page_cache.coalesced_bumps`). The élu's own account has its token too ("user:<pk>", accounts.models.user).
 """
 
 from django.db.models.signals import post_delete, post_save
