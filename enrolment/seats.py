@@ -56,6 +56,12 @@ def lock_session(session_pk):
     return Session.objects.select_for_update(of=("self",)).select_related("training").get(pk=session_pk)
 
 
+def lock_session_of(dossier_pk):
+    """`lock_session` for a caller that only has a dossier's number: its session is found and locked in the same
+    query (Session.DoesNotExist if there is no such dossier)."""
+    return Session.objects.select_for_update(of=("self",)).select_related("training").get(dossiers__pk=dossier_pk)
+
+
 @dataclass(frozen=True)
 class Availability:
     seats: int

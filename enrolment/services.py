@@ -58,6 +58,7 @@ __all__ = [
     "review_identity_document",
     "send_draft_reminders",
     "submit",
+    "submit_own",
     "update_information",
     "upload_identity_document",
 ]
@@ -97,8 +98,12 @@ def _lock_dossier(dossier_pk, related=("session__training", "user")):
 
 def _lock_session_and_dossier(dossier):
     """Fixed order: the session row, then the dossier row. Returns fresh, locked copies."""
-    session = seats.lock_session(dossier.session_id)
-    locked = _lock_dossier(dossier.pk, related=["user"])  # the session (and its training) was just read with its lock
+    return _lock_dossier_of(seats.lock_session(dossier.session_id), dossier.pk)
+
+
+def _lock_dossier_of(session, dossier_pk):
+    """The dossier row, locked after its session's: (session, locked dossier)."""
+    locked = _lock_dossier(dossier_pk, related=["user"])  # the session (and its training) was just read with its lock
     locked.session = session
     return session, locked
 
@@ -223,38 +228,58 @@ def submit(dossier, *, by):
         session, dossier = _lock_session_and_dossier(dossier)
         if by.pk != dossier.user_id and not _is_staff(by):
             raise NotAllowed()
-        if dossier.state in (DossierState.SUBMITTED, DossierState.WAITLISTED):
-            return dossier
-        if dossier.state == DossierState.AWAITING_IDENTITY:
-            raise IdentityDocumentPending()
-        if dossier.state != DossierState.DRAFT:
-            raise TransitionNotAllowed(dossier, "envoyer le dossier")
-        now = timezone.now()
-        _ensure_registration_open(session, now)
-        user = dossier.user  # read with the locked dossier, in this transaction
-        if not user.identity_verified:
-            raise IdentityNotVerified()
-        missing = rules.missing_information(dossier)
-        if missing:
-            raise IncompleteDossier(missing)
+        return _submit_locked(session, dossier, by)
 
-        for field in VERIFIED_IDENTITY_FIELDS:
-            setattr(dossier, field, getattr(user, field))
+
+def submit_own(dossier_pk, *, elu):
+    """`submit` for the élu's own "Envoyer mon dossier", from the dossier's number alone: its session is found with
+    the seat lock, one query fewer than reading the dossier first. Raises Dossier.DoesNotExist when there is no
+    such dossier or it is another élu's (nothing is changed: a 404 for the view)."""
+    with seats.locking_transaction():
+        try:
+            session = seats.lock_session_of(dossier_pk)
+        except Session.DoesNotExist:
+            raise Dossier.DoesNotExist() from None
+        session, dossier = _lock_dossier_of(session, dossier_pk)
+        if dossier.user_id != elu.pk:
+            raise Dossier.DoesNotExist()
+        return _submit_locked(session, dossier, elu)
+
+
+def _submit_locked(session, dossier, by):
+    """The rest of `submit`, with the session and the dossier rows locked."""
+    if dossier.state in (DossierState.SUBMITTED, DossierState.WAITLISTED):
+        return dossier
+    if dossier.state == DossierState.AWAITING_IDENTITY:
+        raise IdentityDocumentPending()
+    if dossier.state != DossierState.DRAFT:
+        raise TransitionNotAllowed(dossier, "envoyer le dossier")
+    now = timezone.now()
+    _ensure_registration_open(session, now)
+    user = dossier.user  # read with the locked dossier, in this transaction
+    if not user.identity_verified:
+        raise IdentityNotVerified()
+    missing = rules.missing_information(dossier)
+    if missing:
+        raise IncompleteDossier(missing)
+
+    for field in VERIFIED_IDENTITY_FIELDS:
+        setattr(dossier, field, getattr(user, field))
+    availability = seats.availability(session, now)
+    if _offer_free_seats(session, now, availability=availability):  # seats added by staff: waiting list first
         availability = seats.availability(session, now)
-        if _offer_free_seats(session, now, availability=availability):  # seats added by staff: waiting list first
-            availability = seats.availability(session, now)
-        dossier.submitted_at = now
-        from_state = dossier.state
-        if availability.free > 0:
-            dossier.state = DossierState.SUBMITTED
-            event, mail = DossierEvent.SUBMITTED, "submitted"
-        else:
-            dossier.state = DossierState.WAITLISTED
-            dossier.waitlisted_at = now
-            event, mail = DossierEvent.WAITLISTED, "waitlisted"
-        dossier.save(update_fields=[*VERIFIED_IDENTITY_FIELDS, "state", "submitted_at", "waitlisted_at"])
-        _log(dossier, by, from_state, event)
-        emails.dossier_email(mail, dossier)
+    dossier.submitted_at = now
+    from_state = dossier.state
+    if availability.free > 0:
+        dossier.state = DossierState.SUBMITTED
+        event, mail = DossierEvent.SUBMITTED, "submitted"
+    else:
+        dossier.state = DossierState.WAITLISTED
+        dossier.waitlisted_at = now
+        event, mail = DossierEvent.WAITLISTED, "waitlisted"
+    dossier.save(update_fields=[*VERIFIED_IDENTITY_FIELDS, "state", "submitted_at", "waitlisted_at"])
+    _log(dossier, by, from_state, event)
+    emails.dossier_email(mail, dossier)
     return dossier
 
 

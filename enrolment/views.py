@@ -207,14 +207,15 @@ def review(request, pk):
 @login_required
 @require_POST
 def send(request, pk):
-    # The service locks and reads the dossier again: here only whose it is matters.
-    dossier = get_object_or_404(Dossier.objects.only("pk", "user_id", "session_id"), pk=pk, user=request.user)
+    # The service finds the dossier's session with the seat lock and checks whose the dossier is.
     try:
-        dossier = services.submit(dossier, by=request.user)
+        services.submit_own(pk, elu=request.user)
+    except Dossier.DoesNotExist:
+        raise Http404("Dossier introuvable") from None
     except EnrolmentError as error:
         messages.error(request, str(error))
-        return redirect("enrolment:review", dossier.pk)
-    return redirect("enrolment:sent", dossier.pk)
+        return redirect("enrolment:review", pk)
+    return redirect("enrolment:sent", pk)
 
 
 @login_required

@@ -34,14 +34,20 @@ def run_concurrently(calls):
     return results, errors
 
 
-def test_fifty_concurrent_sends_for_fifteen_seats():
+# Both ways of sending: the service given the dossier (staff, tests), and the élu's own view, which only has the
+# dossier's number and finds its session with the seat lock.
+SENDS = {
+    "submit": lambda dossier, user: services.submit(Dossier.objects.get(pk=dossier.pk), by=user),
+    "submit_own": lambda dossier, user: services.submit_own(dossier.pk, elu=user),
+}
+
+
+@pytest.mark.parametrize("send", SENDS.values(), ids=SENDS.keys())
+def test_fifty_concurrent_sends_for_fifteen_seats(send):
     session = SessionFactory(seats=15)
     dossiers = [DossierFactory(session=session, user=UserFactory(franceconnect=True)) for _ in range(50)]
 
-    def send(dossier):
-        return lambda: services.submit(Dossier.objects.get(pk=dossier.pk), by=dossier.user).state
-
-    results, errors = run_concurrently([send(d) for d in dossiers])
+    results, errors = run_concurrently([lambda d=d: send(d, d.user).state for d in dossiers])
 
     assert errors == []
     assert results.count(DossierState.SUBMITTED) == 15 and results.count(DossierState.WAITLISTED) == 35
@@ -54,12 +60,11 @@ def test_fifty_concurrent_sends_for_fifteen_seats():
     assert len(set(waiting)) == 35
 
 
-def test_a_double_clicked_send_writes_one_log_row():
+@pytest.mark.parametrize("send", SENDS.values(), ids=SENDS.keys())
+def test_a_double_clicked_send_writes_one_log_row(send):
     user = UserFactory(franceconnect=True)
     dossier = DossierFactory(user=user, session=SessionFactory())
-    results, errors = run_concurrently(
-        [lambda: services.submit(Dossier.objects.get(pk=dossier.pk), by=user).state for _ in range(5)]
-    )
+    results, errors = run_concurrently([lambda: send(dossier, user).state for _ in range(5)])
     assert errors == [] and set(results) == {DossierState.SUBMITTED}
     assert Dossier.objects.count() == 1
     assert DossierLog.objects.filter(dossier=dossier).count() == 1
