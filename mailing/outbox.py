@@ -135,18 +135,15 @@ def _send(email, attachments, connection):
     return True
 
 
-def deliver(pks=None, timeout=None):
-    """Try to send pending e-mails (all that are due, or the given ones). Returns (sent, failed)."""
+def deliver():
+    """Try to send every pending e-mail that is due (`send_outbox`). Returns (sent, failed)."""
     now = timezone.now()
-    connection = get_connection(timeout=timeout) if timeout else None
-    pending = OutgoingEmail.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-    if pks is not None:
-        pending = pending.filter(pk__in=pks)
-    else:
-        pending = pending.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    pending = OutgoingEmail.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now), sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS
+    )
     sent = failed = 0
     for email in pending.order_by("pk").prefetch_related("attachments"):
-        if _send(email, email.attachments.all(), connection):
+        if _send(email, email.attachments.all(), connection=None):  # the mail backend's settings (EMAIL_TIMEOUT)
             email.attempts += 1
             email.sent_at = timezone.now()
             email.save(update_fields=["attempts", "sent_at"])
