@@ -7,7 +7,7 @@ from .models import Invitation
 def follow(request, token):
     """An invitation link: opens the training (or session) page without login, or says why it cannot."""
     try:
-        invitation = invitations.resolve(token)
+        invitation = invitations.follow(token)
     except Invitation.DoesNotExist:
         return render(
             request, "trainings/invitation_invalid.html", {"message": invitations.InvitationError.message}, status=404
@@ -17,4 +17,4 @@ def follow(request, token):
     url = invitation.training.get_absolute_url()
     if invitation.session_id:
         url += f"#session-{invitation.session_id}"
-    return invitations.record_open(invitation, redirect(url))
+    return invitations.remember(invitation, redirect(url))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Collectivite
 from mailing import outbox
 
-from .models import Invitation
+from .models import Invitation, Training
 
 # The invitation a visitor followed is kept in a signed cookie, not in the session: following a link writes no
 # session, and the pages it leads to stay shareable (the page cache keys the training page on the invitation).
@@ -62,18 +62,64 @@ def resolve(token, now=None):
     return invitation
 
 
-def record_open(invitation, response):
-    """Count the opening and remember the invitation in the visitor's browser (a signed cookie) for attribution.
+def follow(token, now=None):
+    """The valid invitation `token`, with one opening counted; raises Invitation.DoesNotExist or an InvitationError,
+    and counts nothing, when the link is unknown, revoked or expired.
 
-    The counter is a statistic: on PostgreSQL its commit does not wait for the disk (`synchronous_commit` off for
-    this transaction only), so a burst of clicks from a mass mailing costs no disk flush each. A crash in the
-    fraction of a second after a click may lose that click's count, never anything else.
+    The link is the busiest write (a mass mailing's clicks come in the same hour), so one statement both counts the
+    opening and reads what the redirect and the banner need (`_count_opening`), instead of a read, then a
+    transaction around the count.
     """
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    now = now or timezone.now()
+    invitation = _count_opening(token, now)
+    if invitation is None:
+        # Nothing counted: `resolve` says why (unknown, revoked, expired). A link that became valid in between (its
+        # revocation undone) is counted the plain way.
+        invitation = resolve(token, now)
         Invitation.objects.filter(pk=invitation.pk).update(open_count=F("open_count") + 1)
+    return invitation
+
+
+def _count_opening(token, now):
+    """`open_count + 1` on the valid invitation `token` in one statement, returning it with its training's slug and
+    its collectivité's name and kind (what `banner_label` and the redirect read); None when no valid link matched.
+
+    The counter is a statistic: on PostgreSQL, outside a transaction, the statement's commit does not wait for the
+    disk (`synchronous_commit` off for this one transaction, set by the statement itself), so a burst of clicks costs
+    no disk flush each. A crash in the fraction of a second after a click may lose that click's count, nothing else.
+    """
+    quote = connection.ops.quote_name
+    table, training, collectivite = (quote(model._meta.db_table) for model in (Invitation, Training, Collectivite))
+    no_flush = ""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        no_flush = " AND set_config('synchronous_commit', 'off', true) = 'off'"
+    rows = list(
+        Invitation.objects.raw(
+            f"UPDATE {table} SET open_count = open_count + 1"
+            f" WHERE token = %s AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > %s){no_flush}"
+            " RETURNING id, token, training_id, session_id, collectivite_id, revoked_at, expires_at,"
+            f" (SELECT slug FROM {training} WHERE {training}.id = {table}.training_id) AS training_slug,"
+            f" (SELECT name FROM {collectivite} WHERE {collectivite}.id = {table}.collectivite_id)"
+            " AS collectivite_name,"
+            f" (SELECT kind FROM {collectivite} WHERE {collectivite}.id = {table}.collectivite_id)"
+            " AS collectivite_kind",
+            [token, now],
+        )
+    )
+    if not rows:
+        return None
+    invitation = rows[0]
+    invitation.training = Training(pk=invitation.training_id, slug=invitation.training_slug)
+    if invitation.collectivite_id is not None:
+        invitation.collectivite = Collectivite(
+            pk=invitation.collectivite_id, name=invitation.collectivite_name, kind=invitation.collectivite_kind
+        )
+    return invitation
+
+
+def remember(invitation, response):
+    """`response`, setting the cookie that keeps the followed invitation in the visitor's browser (signed, for the
+    banner and the attribution of a dossier), no longer than the link lasts."""
     max_age = COOKIE_MAX_AGE
     if invitation.expires_at is not None:
         max_age = min(max_age, max(invitation.expires_at - timezone.now(), datetime.timedelta(0)))

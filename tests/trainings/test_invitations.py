@@ -44,6 +44,52 @@ def test_following_a_link_opens_the_training_page_without_login_and_counts_the_o
     assert "sessionid" not in client.cookies  # no session is written for a click
 
 
+@pytest.mark.parametrize(
+    "collectivite, label",
+    [
+        ({"name": "Amboise", "kind": "commune"}, "Invitation de l'AMIL transmise à la commune de Amboise"),
+        ({"name": "Touraine-Est Vallées", "kind": "epci"}, "Invitation de l'AMIL transmise à Touraine-Est Vallées"),
+        (None, "Invitation de l'AMIL transmise aux collectivités adhérentes"),
+    ],
+)
+def test_following_a_link_is_one_statement_that_counts_and_reads_the_banner(
+    client, collectivite, label, django_assert_num_queries
+):
+    invitation = InvitationFactory(
+        collectivite=CollectiviteFactory(**collectivite) if collectivite else None, open_count=2
+    )
+    with django_assert_num_queries(1):
+        response = client.get(reverse("invitation", args=[invitation.token]))
+    assert response["Location"] == invitation.training.get_absolute_url()
+    invitation.refresh_from_db()
+    assert invitation.open_count == 3
+    cookie = client.cookies[invitations.COOKIE_NAME]
+    request = RequestFactory().get("/", HTTP_COOKIE=f"{cookie.key}={cookie.value}")
+    assert invitations.current(request)["label"] == label
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_counted_click_leaves_the_connection_and_an_enclosing_transaction_durable(client):
+    """The count's commit skips the disk flush for its own statement only: the connection, reused by the next
+    request, and a caller's transaction still wait for the disk."""
+    from django.db import connection, transaction
+
+    def synchronous_commit():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    first, second = InvitationFactory(), InvitationFactory()
+    assert invitations.follow(first.token).pk == first.pk
+    assert synchronous_commit() == "on"
+    with transaction.atomic():
+        assert invitations.follow(second.token).pk == second.pk
+        assert synchronous_commit() == "on"
+    assert client.get(reverse("invitation", args=[first.token])).status_code == 302
+    assert list(Invitation.objects.order_by("pk").values_list("open_count", flat=True)) == [2, 1]
+
+
 def test_the_remembered_invitation_lasts_no_longer_than_the_link(client):
     invitation = InvitationFactory(expires_at=timezone.now() + datetime.timedelta(days=2))
     client.get(reverse("invitation", args=[invitation.token]))
