@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,10 +73,9 @@ def follow(token, now=None):
     now = now or timezone.now()
     invitation = _count_opening(token, now)
     if invitation is None:
-        # Nothing counted: `resolve` says why (unknown, revoked, expired). A link that became valid in between (its
-        # revocation undone) is counted the plain way.
+        # Nothing counted: `resolve` raises why (unknown, revoked, expired). Should the link have become valid in
+        # between (a revocation undone by staff), it is followed, uncounted.
         invitation = resolve(token, now)
-        Invitation.objects.filter(pk=invitation.pk).update(open_count=F("open_count") + 1)
     return invitation
 
 
