@@ -36,7 +36,6 @@ def locking_transaction():
     """`transaction.atomic` with a short lock timeout; a lock not obtained in time becomes `Busy`. The page cache
     versions it changes are replaced once for the whole transaction (`page_cache.coalesced_bumps`)."""
     try:
-        # The cached pages a change makes stale are retired once for the whole transaction (before and after commit).
         with transaction.atomic(), page_cache.coalesced_bumps():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:

@@ -98,14 +98,15 @@ def _lock_dossier(dossier_pk, related=("session__training", "user")):
 
 def _lock_session_and_dossier(dossier):
     """Fixed order: the session row, then the dossier row. Returns fresh, locked copies."""
-    return _lock_dossier_of(seats.lock_session(dossier.session_id), dossier.pk)
+    session = seats.lock_session(dossier.session_id)
+    return session, _lock_dossier_in(session, dossier.pk)
 
 
-def _lock_dossier_of(session, dossier_pk):
-    """The dossier row, locked after its session's: (session, locked dossier)."""
+def _lock_dossier_in(session, dossier_pk):
+    """The dossier row, locked after its (locked) session's, with that session attached."""
     locked = _lock_dossier(dossier_pk, related=["user"])  # the session (and its training) was just read with its lock
     locked.session = session
-    return session, locked
+    return locked
 
 
 def _is_staff(user):
@@ -240,7 +241,7 @@ def submit_own(dossier_pk, *, elu):
             session = seats.lock_session_of(dossier_pk)
         except Session.DoesNotExist:
             raise Dossier.DoesNotExist() from None
-        session, dossier = _lock_dossier_of(session, dossier_pk)
+        dossier = _lock_dossier_in(session, dossier_pk)
         if dossier.user_id != elu.pk:
             raise Dossier.DoesNotExist()
         return _submit_locked(session, dossier, elu)

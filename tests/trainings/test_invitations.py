@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.db import connection, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -73,7 +74,6 @@ def test_following_a_link_is_one_statement_that_counts_and_reads_the_banner(
 def test_a_counted_click_leaves_the_connection_and_an_enclosing_transaction_durable(client):
     """The count's commit skips the disk flush for its own statement only: the connection, reused by the next
     request, and a caller's transaction still wait for the disk."""
-    from django.db import connection, transaction
 
     def synchronous_commit():
         with connection.cursor() as cursor:
