@@ -15,7 +15,7 @@ BENCH_DURATION ?= 10
 # Extra arguments for benchmarks/run.py, e.g. BENCH_ARGS="--only Envoyer" (a few pages only).
 BENCH_ARGS ?=
 
-.PHONY: install browser run test test-sqlite test-postgres lint bench fuzz clean
+.PHONY: install system browser run test test-fast test-sqlite test-postgres lint bench fuzz clean
 
 $(VENV)/.installed: requirements/base.in requirements/test.in requirements/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,17 @@ $(VENV)/.installed: requirements/base.in requirements/test.in requirements/const
 	touch $@
 
 install: $(VENV)/.installed
+
+# WeasyPrint (the PDF documents) needs Debian's Pango and a font; installed when missing.
+system:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || [ ! -d /usr/share/fonts/truetype/dejavu ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "== installing Pango and DejaVu fonts for the PDF documents"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+		else \
+			echo "!! Pango (libpangoft2-1.0-0) or fonts-dejavu-core is missing and this is not root: PDF documents will fail."; \
+		fi; \
+	fi
 
 # The browser journeys drive Debian's Chromium (Playwright's own browser download cannot work here),
 # in French (chromium-l10n: date fields read jj/mm/aaaa, as the élus see them).
@@ -37,7 +48,7 @@ browser:
 		fi; \
 	fi
 
-run: install
+run: system install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 FRANCECONNECT_SIMULATOR=$${FRANCECONNECT_SIMULATOR:-1} $(PY) manage.py runserver 127.0.0.1:8000
@@ -57,10 +68,14 @@ test-postgres: install
 		if [ -n "$$CI" ]; then exit 1; fi; \
 	fi
 
-test: lint browser
+test: lint system browser
 	@echo "== SQLite"
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+# The inner loop: everything but the browser journeys, the fuzzing and the load tests, on SQLite.
+test-fast: system install
+	env -u DATABASE_URL $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not e2e and not fuzz and not slow" $(PYTEST_ARGS)
 
 # Only the hypothesis fuzzing of forms and query-string views (it also runs in `make test`).
 fuzz: install
