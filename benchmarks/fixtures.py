@@ -31,7 +31,6 @@ from django.utils.crypto import get_random_string  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from dife_portal import page_cache  # noqa: E402
 from enrolment import rules, services  # noqa: E402
 from enrolment.models import ACTIVE_STATES, Dossier, DossierEvent, DossierLog, DossierState  # noqa: E402
 from trainings import invitations  # noqa: E402
@@ -44,8 +43,7 @@ CSRF_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 def signed_in(user):
-    """A session cookie for `user`, as django.contrib.auth.login would leave it, a CSRF secret, and the élu cookie
-    the browser keeps from its first signed-in page (page_cache.ELU_COOKIE).
+    """A session cookie for `user`, as django.contrib.auth.login would leave it, and a CSRF secret.
 
     The CSRF cookie holds the secret; Django accepts the same 32 characters as the form token.
     """
@@ -55,10 +53,7 @@ def signed_in(user):
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_CHARS)
-    cookie = (
-        f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}; "
-        f"{page_cache.ELU_COOKIE}={user.pk}"
-    )
+    cookie = f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
     return {"user_pk": user.pk, "cookie": cookie, "csrf": csrf}
 
 

@@ -6,8 +6,6 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from dife_portal import page_cache
-
 logger = logging.getLogger(__name__)
 
 
@@ -77,18 +75,3 @@ class NullCharacterMiddleware:
         if "%00" not in query and "\x00" not in query:
             return False
         return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists())
-
-
-class ForgetEluCookieMiddleware:
-    """Removes the élu cookie (page_cache.ELU_COOKIE) from the answer to a request that signed the élu out: every
-    sign-out (the portal's, the back-office's, an account deletion) sends Django's `user_logged_out`, whose receiver
-    (accounts/apps.py) marks the request."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if getattr(request, "signed_out", False):
-            page_cache.forget_elu(response)
-        return response

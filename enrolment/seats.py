@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Q
 
-from dife_portal import page_cache
 from trainings.models import Session
 
 from .exceptions import Busy
@@ -33,10 +32,9 @@ def _is_lock_timeout(error):
 
 @contextmanager
 def locking_transaction():
-    """`transaction.atomic` with a short lock timeout; a lock not obtained in time becomes `Busy`. The page cache
-    versions it changes are replaced once for the whole transaction (`page_cache.coalesced_bumps`)."""
+    """`transaction.atomic` with a short lock timeout; a lock not obtained in time becomes `Busy`."""
     try:
-        with transaction.atomic(), page_cache.coalesced_bumps():
+        with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(

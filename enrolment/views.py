@@ -5,15 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.models import IdentityDocument, IdentityDocumentAccess
 from accounts.models.identity import IDENTITY_FILE_EXTENSIONS
-from dife_portal import page_cache
-from trainings import catalogue_cache, deadlines, invitations
+from trainings import deadlines, invitations
 from trainings.models import Session
 
 from . import rules, seats, services
@@ -66,41 +63,24 @@ def _dossier_context(request, dossier, **extra):
     }
 
 
-@page_cache.cache_elu_page(personal_versions=catalogue_cache.elu_dossiers_versions)
 @login_required
 def my_dossiers(request):
-    """The élu's dossiers with their history. The list is built once and kept for this élu until one of the dossiers
-    or its history changes, the catalogue changes, the day turns, a seat offer on it runs out or a session starts."""
-    user = request.user
-
-    def build():
-        dossiers = (
-            user.dossiers.select_related("session__training")
-            .prefetch_related(Prefetch("logs", queryset=DossierLog.objects.order_by("at", "pk")))
-            .order_by("-created_at")
-        )
-        now = timezone.now()
-        rows = [
-            {
-                "dossier": dossier,
-                "can_cancel": rules.elu_can_cancel(dossier, now),
-                "has_pending_offer": dossier.has_pending_offer(now),
-            }
-            for dossier in dossiers
-        ]
-        # What the clock alone changes: a seat offer runs out; a session starts (no more online cancellation).
-        moments = [row["dossier"].offer_expires_at for row in rows if row["has_pending_offer"]]
-        moments += [rules.elu_cancel_ends_at(row["dossier"]) for row in rows if row["can_cancel"]]
-        html = render_to_string("enrolment/includes/dossier_list.html", {"rows": rows}, request)
-        return {"html": html, "until": min(moments, default=None)}
-
-    parts = page_cache.cached_fragment(
-        f"dossiers-of:{user.pk}",
-        catalogue_cache.elu_dossiers_versions(user.pk),
-        build,
-        expires_at=lambda value: value["until"],
+    """The élu's dossiers with their history."""
+    dossiers = (
+        request.user.dossiers.select_related("session__training")
+        .prefetch_related(Prefetch("logs", queryset=DossierLog.objects.order_by("at", "pk")))
+        .order_by("-created_at")
     )
-    return render(request, "enrolment/list.html", {"dossier_list": mark_safe(parts["html"]), "step": 3})
+    now = timezone.now()
+    rows = [
+        {
+            "dossier": dossier,
+            "can_cancel": rules.elu_can_cancel(dossier, now),
+            "has_pending_offer": dossier.has_pending_offer(now),
+        }
+        for dossier in dossiers
+    ]
+    return render(request, "enrolment/list.html", {"rows": rows, "step": 3})
 
 
 @login_required

@@ -4,10 +4,7 @@ The version tokens:
 - "catalogue": trainings, sessions, themes, organisers — any change replaces it, and every catalogue page with it;
 - "seats": any change of a dossier's state — the search shows which sessions are full and orders by them;
 - "training:<pk>": a dossier of one of that training's sessions changed — its page shows the seats left;
-- "dossiers-of:<user pk>": one of that élu's dossiers, or its history, changed — "Mes dossiers" shows them.
-Tokens are replaced at once and again once the transaction commits (`page_cache.bump_after_commit`); in the
-enrolment services' transactions, "at once" is the end of the transaction, for all its changes together
-(`page_cache.coalesced_bumps`). The élu's own account has its token too ("user:<pk>", accounts.models.user).
+Tokens are replaced at once and again once the transaction commits (`page_cache.bump_after_commit`).
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -22,14 +19,6 @@ SEATS = "seats"
 
 def training_version(pk):
     return f"training:{pk}"
-
-
-def elu_dossiers_version(user_pk):
-    return f"dossiers-of:{user_pk}"
-
-
-def elu_dossiers_versions(user_pk):
-    return [CATALOGUE, elu_dossiers_version(user_pk)]
 
 
 def search_versions(*args, **kwargs):
@@ -50,7 +39,6 @@ def _catalogue_changed(sender, **kwargs):
 def _dossier_changed(sender, instance, update_fields=None, **kwargs):
     from enrolment.services import EDITABLE_FIELDS  # enrolment depends on trainings, not the reverse
 
-    bump_after_commit([elu_dossiers_version(instance.user_id)])
     # The élu's own details and the reminder date are never shown on the public pages: saving only those stales
     # nothing there.
     if update_fields and set(update_fields) <= {*EDITABLE_FIELDS, "reminder_sent_at"}:
@@ -62,24 +50,9 @@ def _dossier_changed(sender, instance, update_fields=None, **kwargs):
     bump_after_commit([SEATS, training_version(training_id)])
 
 
-def _dossier_log_changed(sender, instance, **kwargs):
-    field = sender._meta.get_field("dossier")
-    dossier = field.get_cached_value(instance, None)
-    if dossier is not None:
-        user_id = dossier.user_id
-    else:
-        user_id = field.related_model.objects.filter(pk=instance.dossier_id).values_list("user_id", flat=True).first()
-    if user_id is not None:
-        bump_after_commit([elu_dossiers_version(user_id)])
-
-
 def connect():
     for model in (Training, Session, Theme, Organiser):
         post_save.connect(_catalogue_changed, sender=model, dispatch_uid=f"page_cache_{model.__name__}_save")
         post_delete.connect(_catalogue_changed, sender=model, dispatch_uid=f"page_cache_{model.__name__}_delete")
     post_save.connect(_dossier_changed, sender="enrolment.Dossier", dispatch_uid="page_cache_dossier_save")
     post_delete.connect(_dossier_changed, sender="enrolment.Dossier", dispatch_uid="page_cache_dossier_delete")
-    post_save.connect(_dossier_log_changed, sender="enrolment.DossierLog", dispatch_uid="page_cache_dossierlog_save")
-    post_delete.connect(
-        _dossier_log_changed, sender="enrolment.DossierLog", dispatch_uid="page_cache_dossierlog_delete"
-    )

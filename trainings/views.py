@@ -12,7 +12,6 @@ from .models import Training
 
 
 @page_cache.cache_public_page(catalogue_cache.search_versions)
-@page_cache.cache_elu_page(catalogue_cache.search_versions)
 def search(request):
     """Step 2: "Trouver une formation". Invalid criteria are reported and ignored, never a server error.
 
@@ -46,7 +45,6 @@ def search(request):
 
 
 @page_cache.cache_public_page(catalogue_cache.training_page_versions, variant=invitations.banner_variant)
-@page_cache.cache_elu_page(catalogue_cache.training_page_versions, variant=invitations.banner_variant)
 def detail(request, pk, slug):
     """The training page, at a stable address: a wrong or outdated slug redirects (301) to the right one.
 

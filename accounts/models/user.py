@@ -3,21 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 
-class UserQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        """A bulk update sends no signal: it retires the signed-in pages of the élus it changes all the same
-        (dife_portal.page_cache.cache_elu_page trusts an account's version token instead of reloading it)."""
-        from dife_portal import page_cache
-
-        pks = list(self.values_list("pk", flat=True))
-        updated = super().update(**kwargs)
-        page_cache.bump_after_commit([page_cache.elu_version(pk) for pk in pks])
-        return updated
-
-    update.alters_data = True
-
-
-class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
