@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dife_portal.context_processors.association",
+                "trainings.context_processors.current_invitation",
             ],
         },
     },

@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from trainings import invitation_views
-
 from . import views
 
 admin.site.site_header = "Portail DIFE — administration"
@@ -12,7 +10,6 @@ admin.site.site_title = "Portail DIFE"
 admin.site.index_title = "Back-office de la Maison des Maires"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("sante/", views.health, name="health"),
     path("sante/plancher/", views.floor, name="floor"),
     path("mentions/cgu/", TemplateView.as_view(template_name="legal/cgu.html"), name="cgu"),
@@ -21,7 +18,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="legal/privacy.html"),
         name="privacy",
     ),
-    path("invitation/<str:token>/", invitation_views.follow, name="invitation"),
+    path("", include("trainings.site_urls")),
     path("compte/franceconnect/", include("accounts.franceconnect_urls")),
     path("compte/", include("accounts.urls")),
     path("formations/", include("trainings.urls")),

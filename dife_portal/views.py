@@ -3,13 +3,6 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from .page_cache import cache_public_page
-
-
-@cache_public_page()
-def home(request):
-    return render(request, "home.html", {"step": 1})
-
 
 def health(request):
     """Health check for load balancers: answers 200 only when the database answers."""

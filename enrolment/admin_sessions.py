@@ -133,7 +133,7 @@ class SessionBackofficeMixin:
     def _session(self, request, pk, permission):
         if not request.user.has_perm(f"enrolment.{permission}_dossier"):
             raise PermissionDenied
-        return get_object_or_404(Session.objects.select_related("training").with_seats_taken(), pk=pk)
+        return get_object_or_404(Session.objects.select_related("training").with_availability(), pk=pk)
 
     def _dossier_admin(self):
         return self.admin_site._registry[Dossier]

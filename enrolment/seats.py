@@ -9,11 +9,11 @@ has not expired yet: a new request never takes a seat that was offered to someon
 """
 
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from trainings.models import Session
 
@@ -59,31 +59,27 @@ def lock_session_of(dossier_pk):
     return Session.objects.select_for_update(of=("self",)).select_related("training").get(dossiers__pk=dossier_pk)
 
 
-@dataclass(frozen=True)
-class Availability:
-    seats: int
-    taken: int  # held by sent, accepted, attended or absent dossiers
-    offered: int  # reserved by a waiting-list offer still running
-    waiting: int  # on the waiting list without an offer
+def _per_session(dossiers, value):
+    return Subquery(dossiers.filter(session=OuterRef("pk")).order_by().values("session").annotate(v=value).values("v"))
 
-    @property
-    def free(self):
-        return max(0, self.seats - self.taken - self.offered)
 
-    @property
-    def is_full(self):
-        return self.free == 0
+def annotations(now):
+    """The one rule for the seats of sessions at `now`, as Session queryset annotations (see
+    trainings.availability, where it is registered): held by a dossier in SEAT_HOLDING_STATES, reserved by a
+    waiting-list offer that has not run out. COUNT(*) lets PostgreSQL answer from the (session, state) index."""
+    waitlisted = Dossier.objects.filter(state=DossierState.WAITLISTED)
+    running = waitlisted.filter(offer_expires_at__gt=now)
+    return {
+        "seats_taken": Coalesce(_per_session(Dossier.objects.filter(state__in=SEAT_HOLDING_STATES), Count("*")), 0),
+        "seats_offered": Coalesce(_per_session(running, Count("*")), 0),
+        "seats_waiting": Coalesce(_per_session(waitlisted.filter(offer_expires_at__isnull=True), Count("*")), 0),
+        "seats_offers_end": _per_session(running, Min("offer_expires_at")),
+    }
 
 
 def availability(session, now):
-    """Count the seats of `session` in one query. Exact only while the session row is locked."""
-    waitlisted = Q(state=DossierState.WAITLISTED)
-    counts = Dossier.objects.filter(session_id=session.pk).aggregate(
-        taken=Count("pk", filter=Q(state__in=SEAT_HOLDING_STATES)),
-        offered=Count("pk", filter=waitlisted & Q(offer_expires_at__gt=now)),
-        waiting=Count("pk", filter=waitlisted & Q(offer_expires_at__isnull=True)),
-    )
-    return Availability(seats=session.seats, **counts)
+    """Count the seats of `session` at `now` in one query. Exact only while the session row is locked."""
+    return Session.objects.with_availability(now).only("seats").get(pk=session.pk).availability
 
 
 def next_on_waiting_list(session, limit):

@@ -49,8 +49,10 @@ def sessions_closing_soon(now=None, days=CLOSING_SOON_DAYS):
 
 
 def full_sessions(now=None):
-    """Open sessions still to come whose seats are all held."""
-    return Session.objects.open().upcoming(now).with_seats_taken().filter(seats_taken__gte=F("seats"))
+    """Open sessions still to come that a new request cannot get a seat in (trainings.availability)."""
+    return Session.objects.open().upcoming(now).with_availability(now).filter(
+        seats__lte=F("seats_taken") + F("seats_offered") + F("seats_waiting")
+    )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ def test_lost_database_connection_gives_a_french_503(client, monkeypatch):
     def broken(*args, **kwargs):
         raise OperationalError("terminating connection due to administrator command")
 
-    monkeypatch.setattr("dife_portal.views.render", broken)
+    monkeypatch.setattr("trainings.views.render", broken)
     response = client.get("/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
@@ -53,7 +53,7 @@ def test_a_driver_error_read_unwrapped_from_a_lost_connection_is_a_503_too(clien
     def broken(*args, **kwargs):
         raise connection.Database.OperationalError("consuming input failed: server closed the connection")
 
-    monkeypatch.setattr("dife_portal.views.render", broken)
+    monkeypatch.setattr("trainings.views.render", broken)
     assert client.get("/").status_code == 503
 
 

@@ -11,7 +11,7 @@ from enrolment.admin_sessions import SessionBackofficeMixin, SessionSituationFil
 
 from . import (
     admin_invitations,  # noqa: F401 - registers InvitationAdmin
-    catalogue_cache,
+    page_cache,
     rules,
 )
 from .models import Modality, Organiser, Session, Theme, Training
@@ -53,7 +53,7 @@ class SessionInline(HttpsUrlsMixin, admin.TabularInline):
         return field
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_seats_taken()
+        return super().get_queryset(request).with_availability()
 
     @admin.display(description="places occupées")
     def seats_taken_display(self, session):
@@ -163,13 +163,13 @@ class TrainingAdmin(BoundedSearchMixin, HttpsUrlsMixin, admin.ModelAdmin):
     @admin.action(description="Publier les formations sélectionnées", permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.filter(is_published=False).update(is_published=True)
-        catalogue_cache.bump_after_commit([catalogue_cache.CATALOGUE])  # update() sends no signal
+        page_cache.catalogue_changed()  # update() sends no signal
         self.message_user(request, f"{count} formation(s) publiée(s).", messages.SUCCESS)
 
     @admin.action(description="Dépublier les formations sélectionnées", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.filter(is_published=True).update(is_published=False)
-        catalogue_cache.bump_after_commit([catalogue_cache.CATALOGUE])  # update() sends no signal
+        page_cache.catalogue_changed()  # update() sends no signal
         self.message_user(request, f"{count} formation(s) dépubliée(s) : elles n'apparaissent plus sur le portail.")
 
 
@@ -208,7 +208,7 @@ class SessionAdmin(BoundedSearchMixin, SessionBackofficeMixin, HttpsUrlsMixin, a
     date_hierarchy = "starts_at"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_seats_taken()
+        return super().get_queryset(request).with_availability()
 
     @admin.display(description="premier jour", ordering="starts_at")
     def first_day_display(self, session):

@@ -6,6 +6,6 @@ class TrainingsConfig(AppConfig):
     verbose_name = "Catalogue des formations"
 
     def ready(self):
-        from . import catalogue_cache, checks  # noqa: F401  (checks: registers the system checks)
+        from . import checks, page_cache  # noqa: F401  (checks: registers the system checks)
 
-        catalogue_cache.connect()
+        page_cache.connect()

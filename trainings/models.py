@@ -3,12 +3,11 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import deadlines
+from . import availability, deadlines
 from .normalization import searchable
 
 
@@ -144,22 +143,10 @@ class SessionQuerySet(models.QuerySet):
         start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=deadlines.PARIS)
         return self.open().filter(starts_at__gte=start)
 
-    def with_seats_taken(self):
-        """Annotate `seats_taken`: the dossiers holding a seat (one subquery, whatever the number of sessions).
-
-        For display only: enrolment counts again under a row lock before it gives a seat away. COUNT(*) (not of the
-        primary key) lets PostgreSQL answer from the dossier (session, state) index alone.
-        """
-        from enrolment.models import SEAT_HOLDING_STATES, Dossier
-
-        taken = (
-            Dossier.objects.filter(session=models.OuterRef("pk"), state__in=SEAT_HOLDING_STATES)
-            .order_by()
-            .values("session")
-            .annotate(count=models.Count("*"))
-            .values("count")
-        )
-        return self.annotate(seats_taken=Coalesce(models.Subquery(taken), 0))
+    def with_availability(self, now=None):
+        """Annotate what `Session.availability` reads: the seats held and reserved at `now` (one subquery each,
+        whatever the number of sessions; see trainings.availability)."""
+        return self.annotate(**availability.annotations(now or timezone.now()))
 
 
 class Session(models.Model):
@@ -225,22 +212,22 @@ class Session(models.Model):
     def registration_days_left(self):
         return deadlines.days_left(self.first_day)
 
-    def _seats_taken(self):
-        taken = getattr(self, "seats_taken", None)
-        if taken is None:
-            # Not annotated (a single session): count it. Lists use Session.objects.with_seats_taken().
-            from enrolment.models import SEAT_HOLDING_STATES
-
-            taken = self.dossiers.filter(state__in=SEAT_HOLDING_STATES).count()
-        return taken
+    @property
+    def availability(self):
+        """The seats of this session (counted again if it was not read `with_availability()`)."""
+        if not hasattr(self, "seats_taken"):
+            counted = Session.objects.with_availability().values(*availability.FIELDS).get(pk=self.pk)
+            for name, value in counted.items():
+                setattr(self, name, value)
+        return availability.of(self)
 
     @property
     def seats_left(self):
-        return max(self.seats - self._seats_taken(), 0)
+        return self.availability.left
 
     @property
     def is_full(self):
-        return self.seats_left == 0
+        return self.availability.is_full
 
     @property
     def can_create_dossier(self):

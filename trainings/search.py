@@ -93,7 +93,8 @@ def search_trainings(criteria, now=None, any_word=False):
     def first_start(of_sessions):
         return Subquery(of_sessions.filter(training=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1])
 
-    bookable = sessions.registration_open(now).with_seats_taken().filter(seats_taken__lt=F("seats"))
+    bookable = sessions.registration_open(now).with_availability(now)
+    bookable = bookable.filter(seats__gt=F("seats_taken") + F("seats_offered") + F("seats_waiting"))
     return (
         trainings.annotate(next_start=first_start(sessions), next_bookable_start=first_start(bookable))
         .filter(next_start__isnull=False)
@@ -101,7 +102,7 @@ def search_trainings(criteria, now=None, any_word=False):
         .prefetch_related(
             Prefetch(
                 "sessions",
-                queryset=sessions.with_seats_taken().order_by("starts_at", "pk"),
+                queryset=sessions.with_availability(now).order_by("starts_at", "pk"),
                 to_attr="matching_sessions",
             )
         )

@@ -3,15 +3,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from dife_portal import page_cache
-
-from . import catalogue_cache, deadlines, invitations
+from . import deadlines, page_cache
 from . import search as catalogue
 from .forms import TrainingSearchForm
 from .models import Training
 
 
-@page_cache.cache_public_page(catalogue_cache.search_versions)
+@page_cache.home_page
+def home(request):
+    return render(request, "home.html", {"step": 1})
+
+
+@page_cache.search_page
 def search(request):
     """Step 2: "Trouver une formation". Invalid criteria are reported and ignored, never a server error.
 
@@ -36,15 +39,17 @@ def search(request):
             "any_word": outcome.any_word,
             "registration_rule": deadlines.rule_in_words(),
         }
+        offers_end = (s.availability.offers_end for t in page.object_list for s in t.matching_sessions)
+        page_cache.expires_at(min(filter(None, offers_end), default=None))
         content = render_to_string("trainings/includes/search_content.html", context, request)
         return {"content": content, "has_criteria": context["has_criteria"]}
 
-    parts = page_cache.cached_fragment(f"search:{request.get_full_path()}", catalogue_cache.search_versions(), build)
+    parts = page_cache.search_results(request, build)
     context = {"content": mark_safe(parts["content"]), "has_criteria": parts["has_criteria"], "step": 2}
     return render(request, "trainings/search.html", context)
 
 
-@page_cache.cache_public_page(catalogue_cache.training_page_versions, variant=invitations.banner_variant)
+@page_cache.training_page
 def detail(request, pk, slug):
     """The training page, at a stable address: a wrong or outdated slug redirects (301) to the right one.
 
@@ -54,13 +59,6 @@ def detail(request, pk, slug):
     changes.
     """
     user = request.user
-    if user.is_staff:
-        audience = "staff"
-    elif user.is_authenticated:
-        audience = "elu"
-    else:
-        audience = f"visitor:{request.get_full_path()}"
-    key = f"training:{pk}:{slug}:{audience}:{invitations.banner_variant(request, pk)}"
 
     def build():
         training = get_object_or_404(Training.objects.select_related("organiser", "theme"), pk=pk)
@@ -69,11 +67,7 @@ def detail(request, pk, slug):
             raise Http404("Formation non publiée")
         if slug != training.slug:
             return {"redirect": training.get_absolute_url()}
-        sessions = page_cache.cached_fragment(
-            f"training-sessions:{training.pk}",
-            catalogue_cache.training_page_versions(training.pk),
-            _sessions(training, request),
-        )
+        sessions = page_cache.training_sessions(training.pk, _sessions(training, request))
         context = {
             "training": training,
             "sessions_html": mark_safe(sessions["html"]),
@@ -85,12 +79,9 @@ def detail(request, pk, slug):
             "html": render_to_string("trainings/includes/training_content.html", context, request),
         }
 
-    parts = page_cache.cached_fragment(key, catalogue_cache.training_page_versions(pk), build)
+    parts = page_cache.training_content(request, pk, slug, build)
     if "redirect" in parts:
-        url = parts["redirect"]
-        if request.GET:
-            url = f"{url}?{request.GET.urlencode()}"
-        return redirect(url, permanent=True)
+        return redirect(parts["redirect"], permanent=True)
     return render(
         request, "trainings/detail.html", {"title": parts["title"], "content": mark_safe(parts["html"]), "step": 2}
     )
@@ -101,7 +92,8 @@ def _sessions(training, request):
     visitor, signed in or not."""
 
     def build():
-        sessions = list(training.sessions.upcoming().with_seats_taken().order_by("starts_at", "pk"))
+        sessions = list(training.sessions.upcoming().with_availability().order_by("starts_at", "pk"))
+        page_cache.expires_at(min(filter(None, (s.availability.offers_end for s in sessions)), default=None))
         context = {"sessions": sessions, "registration_rule": deadlines.rule_in_words()}
         return {
             "html": render_to_string("trainings/includes/training_sessions.html", context, request),

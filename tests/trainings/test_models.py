@@ -12,25 +12,26 @@ class TestSeats:
         session = SessionFactory(seats=5)
         for state in DossierState.values:
             DossierFactory(session=session, state=state)
-        annotated = Session.objects.with_seats_taken().get(pk=session.pk)
+        annotated = Session.objects.with_availability().get(pk=session.pk)
         # submitted, accepted, attended, absent
         assert annotated.seats_taken == 4
-        assert annotated.seats_left == 1
-        assert not annotated.is_full
+        assert annotated.availability.free == 1
+        # The waiting-list dossier (no offer yet) gets that seat before any new request.
+        assert annotated.seats_waiting == 1 and annotated.seats_left == 0 and annotated.is_full
 
     def test_full_session(self):
         session = SessionFactory(seats=2, taken=2)
-        annotated = Session.objects.with_seats_taken().get(pk=session.pk)
+        annotated = Session.objects.with_availability().get(pk=session.pk)
         assert annotated.is_full and annotated.seats_left == 0
         assert not annotated.can_create_dossier
 
     def test_overbooked_session_shows_zero_seats_left(self):
         session = SessionFactory(seats=1, taken=2)
-        assert Session.objects.with_seats_taken().get(pk=session.pk).seats_left == 0
+        assert Session.objects.with_availability().get(pk=session.pk).seats_left == 0
 
     def test_a_session_without_dossiers_has_zero_seats_taken(self):
         session = SessionFactory()
-        assert Session.objects.with_seats_taken().get(pk=session.pk).seats_taken == 0
+        assert Session.objects.with_availability().get(pk=session.pk).seats_taken == 0
 
     def test_without_annotation_the_count_is_queried(self, django_assert_num_queries):
         session = Session.objects.get(pk=SessionFactory(seats=3, taken=1).pk)
@@ -41,7 +42,7 @@ class TestSeats:
         for _ in range(5):
             SessionFactory(taken=1)
         with django_assert_num_queries(1):
-            assert [s.seats_left for s in Session.objects.with_seats_taken()] == [14] * 5
+            assert [s.seats_left for s in Session.objects.with_availability()] == [14] * 5
 
 
 @pytest.mark.django_db

@@ -25,7 +25,7 @@ def counts():
 
 
 def upcoming_sessions():
-    return list(Session.objects.upcoming().with_seats_taken().select_related("training"))
+    return list(Session.objects.upcoming().with_availability().select_related("training"))
 
 
 def assert_demo_scenario():

@@ -1,5 +1,5 @@
-"""dife_portal/page_cache.py and trainings/catalogue_cache.py: the public pages cached for anonymous visitors only,
-stale the moment what they show changes."""
+"""trainings/page_cache.py: the public pages cached for anonymous visitors only, the shared fragments, stale the
+moment what they show changes."""
 
 import datetime
 
@@ -13,12 +13,12 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from dife_portal import page_cache
 from enrolment import services
 from enrolment.models import DossierState
 from tests.factories import DossierFactory, InvitationFactory, MandateFactory, SessionFactory, UserFactory
-from trainings import invitations
+from trainings import invitations, page_cache
 from trainings.admin import TrainingAdmin
 from trainings.models import Training
 
@@ -262,14 +262,16 @@ def test_a_staff_preview_of_an_unpublished_training_never_reaches_an_elu(client,
     assert client.get(url).status_code == 404
 
 
-def test_an_outdated_address_still_redirects_with_its_query_string_when_cached(client, session):
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_an_outdated_address_redirects_to_the_training_page_when_cached(client, session, signed_in):
     training = session.training
     wrong = reverse("trainings:detail", kwargs={"pk": training.pk, "slug": "ancien-titre"})
-    client.force_login(UserFactory())
+    if signed_in:
+        client.force_login(UserFactory())
     for _ in range(2):
-        response = client.get(f"{wrong}?source=mairie")
+        response = client.get(f"{wrong}?source=mairie")  # a parameter the page does not read is dropped
         assert response.status_code == 301
-        assert response["Location"] == f"{training.get_absolute_url()}?source=mairie"
+        assert response["Location"] == training.get_absolute_url()
 
 
 def test_a_fragment_holding_a_form_token_is_never_kept():
@@ -279,8 +281,8 @@ def test_a_fragment_holding_a_form_token_is_never_kept():
         builds.append(1)
         return {"html": '<input type="hidden" name="csrfmiddlewaretoken" value="x">'}
 
-    page_cache.cached_fragment("with-a-form", ["catalogue"], build)
-    page_cache.cached_fragment("with-a-form", ["catalogue"], build)
+    page_cache._fragment("with-a-form", ["catalogue"], build)
+    page_cache._fragment("with-a-form", ["catalogue"], build)
     assert len(builds) == 2
 
 
@@ -289,3 +291,63 @@ def test_two_portals_sharing_one_redis_never_share_keys(settings):
     staging = {**production, "NAME": "dife_staging"}
     assert page_cache.site_of(production) != page_cache.site_of(staging)
     assert page_cache.site() in page_cache.page_key(RequestFactory().get(SEARCH)).split(":")
+
+
+def test_the_query_string_is_normalised_before_keying_so_variants_share_one_entry(client, session):
+    """Unknown parameters are dropped and the order fixed: a visitor cannot fill the cache with endless variants."""
+    first, page = queries_for(client, f"{SEARCH}?q=budget&lieu=Tours")
+    assert first > 0 and "Le budget communal" in page
+    for variant in ("?lieu=Tours&q=budget", "?q=budget&lieu=Tours&utm_source=x", "?zz=1&q=budget&lieu=Tours&page="):
+        assert queries_for(client, f"{SEARCH}{variant}") == (0, page), variant
+    # The view itself sees the normalised query: what is kept is exactly what the key names.
+    assert "utm_source" not in page
+    assert queries_for(client, f"{SEARCH}?q=jardinage")[0] > 0
+
+
+def test_a_training_page_reads_no_query_parameter(client, session):
+    url = session.training.get_absolute_url()
+    page = queries_for(client, url)[1]
+    for number in range(3):
+        assert queries_for(client, f"{url}?x={number}") == (0, page)
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed in"])
+def test_cached_pages_are_private_and_vary_by_cookie(client, session, signed_in):
+    if signed_in:
+        client.force_login(UserFactory())
+    for url in ("/", SEARCH, session.training.get_absolute_url()):
+        for _ in range(2):  # built, then (anonymous) from the cache
+            response = client.get(url)
+            assert "private" in response["Cache-Control"] and "Cookie" in response["Vary"], url
+
+
+def test_pages_and_fragments_are_kept_as_json_values(client, session, monkeypatch):
+    """Whoever can write to the cache must not run code in the portal: nothing kept is a pickled object."""
+    import json
+
+    stored = []
+    original = cache.set
+    monkeypatch.setattr(
+        cache, "set", lambda key, value, *args, **kwargs: (stored.append(value), original(key, value, *args, **kwargs))
+    )
+    for url in ("/", SEARCH, session.training.get_absolute_url()):
+        client.get(url)
+    client.force_login(UserFactory())
+    client.get(session.training.get_absolute_url())
+    assert len(stored) >= 6
+    for value in stored:
+        assert json.loads(json.dumps(value)) == value
+
+
+def test_a_running_seat_offer_shows_until_it_runs_out_even_sooner_than_the_cache_seconds(client):
+    """The seats a page shows count a running waiting-list offer; the page is not kept past its end."""
+    soon = timezone.now() + datetime.timedelta(seconds=60)
+    session = SessionFactory(days_ahead=30, seats=1)
+    DossierFactory(session=session, offered=True, offer_expires_at=soon)
+    url = session.training.get_absolute_url()
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert "Complet" in queries_for(client, url)[1]
+        assert "Complet" in queries_for(client, SEARCH)[1]
+        traveller.shift(datetime.timedelta(seconds=61))
+        assert "1 place disponible sur 1" in queries_for(client, url)[1]
+        assert "Complet" not in queries_for(client, SEARCH)[1]
