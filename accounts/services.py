@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import activation
+from accounts import activation, deletion
 from accounts.models import ActivationCode, User
 
 BALANCE_DATES = {"dife_balance": "dife_balance_date", "cpf_balance": "cpf_balance_date"}
@@ -84,24 +84,10 @@ def purge_unconfirmed(older_than):
     return count
 
 
-def blocking_dossiers(user):
-    """Dossiers that forbid deleting the account: the AMIL is handling them."""
-    from enrolment.models import DossierState  # enrolment depends on accounts, not the reverse
-
-    return user.dossiers.filter(
-        state__in=[
-            DossierState.AWAITING_IDENTITY,
-            DossierState.SUBMITTED,
-            DossierState.WAITLISTED,
-            DossierState.ACCEPTED,
-        ]
-    )
-
-
 @transaction.atomic
 def delete_account(user):
     """Erase the élu and everything attached (mandates, drafts, identity documents and their files)."""
-    if blocking_dossiers(user).exists():
+    if deletion.is_blocked(user):
         raise AccountError(
             "Vous avez une demande d'inscription en cours de traitement par l'AMIL. Annulez-la depuis « Mes "
             "dossiers » ou contactez l'AMIL avant de supprimer votre compte."

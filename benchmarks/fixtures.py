@@ -32,10 +32,10 @@ from django.utils.module_loading import import_string  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from enrolment import rules, services  # noqa: E402
+from enrolment.management.commands.generate_bench_data import BENCH_DOMAIN  # noqa: E402
 from enrolment.models import ACTIVE_STATES, Dossier, DossierEvent, DossierLog, DossierState  # noqa: E402
 from trainings import invitations  # noqa: E402
 from trainings.deadlines import is_registration_open  # noqa: E402
-from trainings.management.commands.generate_bench_data import BENCH_DOMAIN  # noqa: E402
 from trainings.models import Invitation, Session, Training  # noqa: E402
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

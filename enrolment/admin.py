@@ -24,7 +24,7 @@ from dife_portal.admin_search import BoundedSearchMixin
 from dife_portal.csv_export import csv_response
 from trainings.models import Session
 
-from . import attendance, convocations, rules, services, todo
+from . import admin_identity, admin_sessions, attendance, convocations, rules, services, todo  # noqa: F401 (admin_identity, admin_sessions register)
 from .admin_actions import run_for_each, run_with_reason
 from .exceptions import EnrolmentError
 from .forms import StaffReasonForm

@@ -1,8 +1,8 @@
 """The session in the staff back-office: its participants, presence, convocations and printable documents.
 
-`SessionBackofficeMixin` is mixed into `trainings.admin.SessionAdmin`; it adds the pages below under
-/admin/trainings/session/<pk>/… Each page needs the matching dossier permission (view to read and print,
-change to mark presence and send convocations); every change goes through the enrolment services.
+`SessionAdmin` extends the catalogue's `trainings.admin.SessionAdmin` (and replaces it in the admin site) with
+the pages below, under /admin/trainings/session/<pk>/… Each page needs the matching dossier permission (view to
+read and print, change to mark presence and send convocations); every change goes through the enrolment services.
 """
 
 from django.contrib import admin
@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 
 from dife_portal.csv_export import csv_response
+from trainings.admin import SessionAdmin as CatalogueSessionAdmin
 from trainings.models import Session
 
 from . import attendance, convocations, rules, seats, services, todo
@@ -275,3 +276,12 @@ class SessionBackofficeMixin:
     def certificates_view(self, request, pk):
         session = self._session(request, pk, "view")
         return render_certificates(request, session, attendance.attended(session))
+
+
+class SessionAdmin(SessionBackofficeMixin, CatalogueSessionAdmin):
+    list_display = [*CatalogueSessionAdmin.list_display, "participants_link"]
+    list_filter = [CatalogueSessionAdmin.list_filter[0], SessionSituationFilter, *CatalogueSessionAdmin.list_filter[1:]]
+
+
+admin.site.unregister(Session)
+admin.site.register(Session, SessionAdmin)

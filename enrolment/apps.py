@@ -6,8 +6,10 @@ class EnrolmentConfig(AppConfig):
     verbose_name = "Inscriptions"
 
     def ready(self):
+        from accounts import deletion
         from trainings import availability
 
-        from . import seats
+        from . import seats, services
 
         availability.register(seats.annotations)
+        deletion.register(services.has_dossier_in_progress)

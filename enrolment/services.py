@@ -124,6 +124,17 @@ def _format_datetime(value):
     return formats.date_format(timezone.localtime(value), "l j F Y à G\\hi")
 
 
+def has_dossier_in_progress(user):
+    """Whether the AMIL is handling one of the élu's dossiers: the account cannot be deleted until it is settled."""
+    in_progress = [
+        DossierState.AWAITING_IDENTITY,
+        DossierState.SUBMITTED,
+        DossierState.WAITLISTED,
+        DossierState.ACCEPTED,
+    ]
+    return Dossier.objects.filter(user=user, state__in=in_progress).exists()
+
+
 # --- Creating and editing a draft -------------------------------------------------------------------------
 
 

@@ -7,7 +7,6 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from dife_portal.admin_search import BoundedSearchMixin
-from enrolment.admin_sessions import SessionBackofficeMixin, SessionSituationFilter
 
 from . import (
     admin_invitations,  # noqa: F401 - registers InvitationAdmin
@@ -189,8 +188,8 @@ class SessionUpcomingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(BoundedSearchMixin, SessionBackofficeMixin, HttpsUrlsMixin, admin.ModelAdmin):
-    # Participants, presence, convocations and printable documents: enrolment.admin_sessions.
+class SessionAdmin(BoundedSearchMixin, HttpsUrlsMixin, admin.ModelAdmin):
+    # enrolment.admin_sessions extends this admin with the participants, presence, convocations and documents.
     list_display = [
         "first_day_display",
         "city",
@@ -199,9 +198,8 @@ class SessionAdmin(BoundedSearchMixin, SessionBackofficeMixin, HttpsUrlsMixin, a
         "last_registration_day_display",
         "status",
         "training",
-        "participants_link",
     ]
-    list_filter = [SessionUpcomingFilter, SessionSituationFilter, "status", "training__theme", "city"]
+    list_filter = [SessionUpcomingFilter, "status", "training__theme", "city"]
     search_fields = ["training__title", "training__reference", "city", "postal_code"]
     list_select_related = ["training"]
     autocomplete_fields = ["training"]

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
-from accounts import personal_data, services
+from accounts import deletion, personal_data, services
 from accounts.forms.login import DeleteAccountForm, PasswordChangeForm
 from accounts.forms.profile import ProfileForm
 
@@ -47,7 +47,7 @@ def personal_data_download(request):
 @login_required
 def account_delete(request):
     form = DeleteAccountForm(request.POST if request.method == "POST" else None)
-    blocking = services.blocking_dossiers(request.user).exists()
+    blocking = deletion.is_blocked(request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.delete_account(request.user)

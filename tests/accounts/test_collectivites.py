@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from accounts import collectivites
 from accounts.models import Collectivite, Mandate, User
-from trainings.management.commands.seed_demo import DEMO_ELU_EMAIL
+from enrolment.management.commands.seed_demo import DEMO_ELU_EMAIL
 
 
 def test_data_file_lists_the_communes_and_epci_of_indre_et_loire_with_its_source():

@@ -204,7 +204,7 @@ class Command(BaseCommand):
 
     def ensure_past_session(self, now):
         """An extra session of PAST_SESSION_TRAINING that started two days ago (the demo ones come first by pk)."""
-        from trainings.management.commands.seed_demo import TRAININGS
+        from enrolment.management.commands.seed_demo import TRAININGS
 
         training = Training.objects.filter(reference=PAST_SESSION_TRAINING).first()
         if training is None:

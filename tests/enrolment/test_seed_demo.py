@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from enrolment.management.commands import seed_demo
 from enrolment.models import Dossier, DossierLog, DossierState
 from trainings import deadlines
-from trainings.management.commands import seed_demo
 from trainings.models import Organiser, Session, Training
 
 pytestmark = pytest.mark.django_db

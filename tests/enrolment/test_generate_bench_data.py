@@ -5,9 +5,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
 from accounts.models import Collectivite, Mandate, User
+from enrolment.management.commands.generate_bench_data import BENCH_DOMAIN
 from enrolment.models import SEAT_HOLDING_STATES, Dossier, DossierLog
 from tests.factories import UserFactory
-from trainings.management.commands.generate_bench_data import BENCH_DOMAIN
 from trainings.models import Invitation, Session, Training
 
 pytestmark = pytest.mark.django_db
