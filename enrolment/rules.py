@@ -10,14 +10,28 @@ from trainings import deadlines
 
 from .models import DossierState
 
-# States from which each actor may cancel.
-CANCELLABLE_STATES = (
-    DossierState.DRAFT,
-    DossierState.AWAITING_IDENTITY,
-    DossierState.SUBMITTED,
-    DossierState.WAITLISTED,
-    DossierState.ACCEPTED,
-)
+# The states each transition may leave from, declared once: the services check it (again, under lock), the admin
+# offers its buttons from it (`staff_actions`), the élu's pages their links (`elu_can_cancel`).
+TRANSITIONS = {
+    "submit": (DossierState.DRAFT,),
+    "confirm_offer": (DossierState.WAITLISTED,),
+    "accept": (DossierState.SUBMITTED,),
+    "refuse": (DossierState.SUBMITTED, DossierState.WAITLISTED),
+    "cancel": (
+        DossierState.DRAFT,
+        DossierState.AWAITING_IDENTITY,
+        DossierState.SUBMITTED,
+        DossierState.WAITLISTED,
+        DossierState.ACCEPTED,
+    ),
+    "attended": (DossierState.ACCEPTED, DossierState.ABSENT),
+    "absent": (DossierState.ACCEPTED, DossierState.ATTENDED),
+}
+
+
+def allows(transition, state):
+    """Whether `transition` may leave from `state`."""
+    return state in TRANSITIONS[transition]
 
 
 def remaining_cost(price, balance):
@@ -66,8 +80,8 @@ def elu_cancel_ends_at(dossier):
 
 
 def elu_can_cancel(dossier, now=None):
-    """The élu cancels online only before the first day of the session."""
-    return dossier.state in CANCELLABLE_STATES and not session_started(dossier.session, now)
+    """The élu cancels online only before the first day of the session (checked by `services.cancel` too)."""
+    return allows("cancel", dossier.state) and not session_started(dossier.session, now)
 
 
 def format_address(user):
@@ -118,17 +132,11 @@ def staff_actions(dossier, now=None):
     """The buttons the dossier page offers the staff, in order (the services check again when clicked)."""
     started = session_started(dossier.session, now)
     state = dossier.state
-    actions = []
-    if state == DossierState.SUBMITTED:
-        actions += ["accept", "refuse"]
-    elif state == DossierState.WAITLISTED:
-        actions += ["refuse"]
-    elif state == DossierState.ACCEPTED:
-        actions += ["attended", "absent"] if started else ["convocation"]
-    elif state == DossierState.ATTENDED:
-        actions += ["absent"]
-    elif state == DossierState.ABSENT:
-        actions += ["attended"]
-    if state in CANCELLABLE_STATES:
+    actions = [name for name in ("accept", "refuse") if allows(name, state)]
+    if state == DossierState.ACCEPTED and not started:
+        actions.append("convocation")
+    # Presence is noted once the session has started.
+    actions += [name for name in ("attended", "absent") if started and allows(name, state)]
+    if allows("cancel", state):
         actions.append("cancel")
     return actions

@@ -264,7 +264,7 @@ def _submit_locked(session, dossier, by):
         return dossier
     if dossier.state == DossierState.AWAITING_IDENTITY:
         raise IdentityDocumentPending()
-    if dossier.state != DossierState.DRAFT:
+    if not rules.allows("submit", dossier.state):
         raise TransitionNotAllowed(dossier, "envoyer le dossier")
     now = timezone.now()
     _ensure_registration_open(session, now)
@@ -340,7 +340,7 @@ def confirm_offer(dossier, *, by):
             return dossier
         if by.pk != dossier.user_id:
             raise NotAllowed()
-        if dossier.state != DossierState.WAITLISTED or dossier.offer_expires_at is None:
+        if not rules.allows("confirm_offer", dossier.state) or dossier.offer_expires_at is None:
             raise TransitionNotAllowed(dossier, "confirmer une place")
         now = timezone.now()
         if dossier.offer_expires_at <= now:
@@ -395,7 +395,7 @@ def accept(dossier, *, by):
         session, dossier = _lock_session_and_dossier(dossier)
         if dossier.state == DossierState.ACCEPTED:
             return dossier
-        if dossier.state != DossierState.SUBMITTED:
+        if not rules.allows("accept", dossier.state):
             raise TransitionNotAllowed(dossier, "valider le dossier")
         from_state = dossier.state
         dossier.state = DossierState.ACCEPTED
@@ -415,7 +415,7 @@ def refuse(dossier, *, by, reason):
         session, dossier = _lock_session_and_dossier(dossier)
         if dossier.state == DossierState.REFUSED:
             return dossier
-        if dossier.state not in (DossierState.SUBMITTED, DossierState.WAITLISTED):
+        if not rules.allows("refuse", dossier.state):
             raise TransitionNotAllowed(dossier, "refuser le dossier")
         now = timezone.now()
         from_state = dossier.state
@@ -444,12 +444,11 @@ def cancel(dossier, *, by, reason=""):
         if _is_staff(by):
             if not reason:
                 raise ReasonRequired()
-        elif by.pk == dossier.user_id:
-            if rules.session_started(session, now):
-                raise SessionStarted()
-        else:
+        elif by.pk != dossier.user_id:
             raise NotAllowed()
-        if dossier.state not in rules.CANCELLABLE_STATES:
+        elif rules.allows("cancel", dossier.state) and not rules.elu_can_cancel(dossier, now):
+            raise SessionStarted()
+        if not rules.allows("cancel", dossier.state):
             raise TransitionNotAllowed(dossier, "annuler la demande")
         from_state = dossier.state
         dossier.state = DossierState.CANCELLED
@@ -469,7 +468,7 @@ def _mark_presence(dossier, by, to_state, event):
         session, dossier = _lock_session_and_dossier(dossier)
         if dossier.state == to_state:
             return dossier
-        if dossier.state not in (DossierState.ACCEPTED, DossierState.ATTENDED, DossierState.ABSENT):
+        if not rules.allows(to_state, dossier.state):  # "attended" and "absent" name their transitions
             raise TransitionNotAllowed(dossier, "noter la présence")
         if not rules.session_started(session):
             raise SessionNotStarted()

@@ -1,13 +1,15 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from enrolment import rules
+from enrolment import rules, services
+from enrolment.exceptions import EnrolmentError, TransitionNotAllowed
 from enrolment.models import DossierState
 from tests.enrolment.conftest import paris
-from tests.factories import DossierFactory, SessionFactory
+from tests.factories import DossierFactory, SessionFactory, UserFactory
 
 # --- The AMIL's answer within 2 working days --------------------------------------------------------------
 
@@ -79,3 +81,58 @@ def test_the_database_cutoff_agrees_with_the_rule(sent, later_hours, working_day
 def test_staff_actions_follow_the_state(state, started, expected):
     session = SessionFactory(days_ahead=-1 if started else 30)
     assert rules.staff_actions(DossierFactory(session=session, state=state)) == expected
+
+
+# --- One declaration of the allowed transitions, read by the services, the admin and the élu's pages ----------
+
+STAFF_SERVICES = {
+    "accept": lambda dossier, staff: services.accept(dossier, by=staff),
+    "refuse": lambda dossier, staff: services.refuse(dossier, by=staff, reason="Motif"),
+    "cancel": lambda dossier, staff: services.cancel(dossier, by=staff, reason="Motif"),
+    "attended": lambda dossier, staff: services.mark_attended(dossier, by=staff),
+    "absent": lambda dossier, staff: services.mark_absent(dossier, by=staff),
+}
+TARGET = {
+    "accept": DossierState.ACCEPTED,
+    "refuse": DossierState.REFUSED,
+    "cancel": DossierState.CANCELLED,
+    "attended": DossierState.ATTENDED,
+    "absent": DossierState.ABSENT,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("transition", sorted(STAFF_SERVICES))
+@pytest.mark.parametrize("state", DossierState.values)
+def test_the_service_and_the_admin_buttons_follow_the_declared_transitions(transition, state):
+    staff = UserFactory(staff=True)
+    dossier = DossierFactory(session=SessionFactory(days_ahead=-1), state=state)
+    declared = rules.allows(transition, state)
+    assert (transition in rules.staff_actions(dossier)) == declared
+    if state == TARGET[transition]:
+        return  # already there: the service changes nothing, whatever the table says
+    try:
+        STAFF_SERVICES[transition](dossier, staff)
+    except TransitionNotAllowed:
+        assert not declared
+    else:
+        assert declared
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", DossierState.values)
+@pytest.mark.parametrize("started", [False, True], ids=["before the session", "session started"])
+def test_the_elu_pages_and_the_cancel_service_apply_one_rule(client, state, started):
+    dossier = DossierFactory(session=SessionFactory(days_ahead=-1 if started else 30), state=state)
+    shown = rules.elu_can_cancel(dossier)
+    client.force_login(dossier.user)
+    page = client.get(reverse("enrolment:detail", args=[dossier.pk])).content.decode()
+    assert (reverse("enrolment:cancel", args=[dossier.pk]) in page) == shown
+    if state == DossierState.CANCELLED:
+        return
+    try:
+        services.cancel(dossier, by=dossier.user)
+    except EnrolmentError:
+        assert not shown
+    else:
+        assert shown
