@@ -9,10 +9,14 @@ Redis holds nothing the portal cannot do without (pages, fragments, throttles, a
 a read finds nothing, a write is dropped, `add` says it added (nothing is throttled while the cache is away), the
 client leaves Redis alone for 5 seconds before trying again, and a warning is logged at most every 10 seconds per
 process — the élus get pages built for them, a little slower,
-never an error. Every other behaviour is Django's.
+never an error.
+
+Values are stored as JSON (`JSONSerializer`), never pickled: whoever can write to Redis cannot make the portal run
+code. Every other behaviour is Django's.
 """
 
 import functools
+import json
 import logging
 import time
 
@@ -65,9 +69,37 @@ def _outage_returns(fallback, always_try=False):
     return decorator
 
 
+class JSONSerializer:
+    """A value as Redis keeps it: an integer as itself (INCR works on it), anything else as JSON behind a mark.
+
+    Only JSON values can be cached (str, int, float, bool, None, lists, dicts with string keys); anything else is a
+    TypeError at once. A value that is not ours (a pickle left by an older release, a value planted in Redis) reads
+    as missing: it is never unpickled.
+    """
+
+    MARK = b"j:"
+
+    def dumps(self, obj):
+        if type(obj) is int:
+            return obj
+        return self.MARK + json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+    def loads(self, data):
+        try:
+            return int(data)
+        except ValueError:
+            pass
+        if not data.startswith(self.MARK):
+            return None
+        try:
+            return json.loads(data[len(self.MARK) :])
+        except ValueError:
+            return None
+
+
 class RedisCacheClient(django_redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, serializer=None, **kwargs):
+        super().__init__(*args, serializer=serializer or JSONSerializer, **kwargs)
         self._clients = {}
         self._down_until = 0.0
 

@@ -14,3 +14,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".test_private_media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 MEDIA_ROOT = BASE_DIR / ".test_media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Values kept as Redis keeps them in production: JSON only (tests/json_cache.py).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":  # noqa: F405
+    CACHES["default"]["BACKEND"] = "tests.json_cache.JSONLocMemCache"  # noqa: F405

@@ -92,7 +92,7 @@ def _current(found, names):
     tokens = []
     for name in names:
         key = _version_key(name)
-        if key not in found:
+        if not found.get(key):
             cache.add(key, _new_token(), timeout=VERSION_SECONDS)
             # Redis away: a token of this request only, that no entry holds and none will be read under.
             found[key] = cache.get(key) or _new_token()

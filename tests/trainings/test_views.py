@@ -129,9 +129,12 @@ class TestSearchPage:
 
     def test_null_bytes_and_odd_characters_never_crash(self, client):
         SessionFactory(training__title="Budget communal")
-        for value in ("\x00", "%", "_", "'; DROP TABLE", "é" * 50, "37\x00000"):
+        for value in ("%", "_", "'; DROP TABLE", "é" * 50):
             params = {name: value for name in ("q", "modalite", "lieu", "du", "au", "theme", "page")}
             assert client.get(SEARCH_URL, params).status_code == 200
+        for value in ("\x00", "37\x00000"):  # control characters: the French 400 page (dife_portal/middleware.py)
+            params = {name: value for name in ("q", "modalite", "lieu", "du", "au", "theme", "page")}
+            assert client.get(SEARCH_URL, params).status_code == 400
 
     def test_pagination_keeps_the_criteria(self, client, settings):
         for index in range(12):
