@@ -9,15 +9,18 @@
 - identity "invitation": {invitation_token}, {invitation_training_pk}.
 
 Identities:
-- "anonymous": no cookie (the public pages come from the page cache, dife_portal/page_cache.py);
+- "anonymous": no cookie (the public pages come from the page cache, trainings/page_cache.py);
 - "invited": not signed in, with the cookie an invitation link sets (trainings/invitations.py): an élu who clicked a
   mairie's link — the training page is cached per invitation, with its banner;
-- "elu": signed in, one élu after another among a few hundred, with the cookies a browser has after its first
-  signed-in page (read pages: served whole from the cache with the élu's auth stamp, page_cache.cache_elu_page);
+- "elu": signed in, one élu after another among a few hundred (Django reads the session and loads the élu on every
+  request; the page is built around the shared cached fragments);
 - "elu_once", "pair", "draft": signed in, each élu (and session) used by one request only (write paths);
 - "invitation": no cookie, a different invitation link per request.
 A page with `cached=False` is sent to a second server started with the caches off (PAGE_CACHE_SECONDS=0): what the
 page costs to build, once per change of the catalogue in production — the scale ratio is taken on those.
+Each page is compared with its floor (`floor`): FLOOR, a trivial view, or SIGNED_IN_FLOOR, a trivial view that reads
+the session and loads the élu as every signed-in page must. `build_time`: the page is also built in process with the
+caches off (benchmarks/build_times.py) and its time printed, within BUILD_BUDGET_MS.
 Signed-in requests carry the élu's session and CSRF cookies; a POST gets `csrfmiddlewaretoken` added.
 A write path lists `write_check`: SQL counting the rows it changes, which must move by exactly `write_delta` per
 request sent, so a page that answers with a form error or a redirect to the form is caught.
@@ -45,10 +48,14 @@ class Page:
     cached: bool = True
     write_check: str = ""
     write_delta: int = 1
-    # Budgets (issue #9): reads ≥ 60 % of the floor's throughput and p95 ≤ 2 × the floor's; writes ≥ 100/s.
+    # Which floor its budgets are measured against: "anonymous" (FLOOR) or "signed_in" (SIGNED_IN_FLOOR).
+    floor: str = "anonymous"
+    # Budgets (issue #17): reads ≥ 60 % of the floor's throughput (50 % of the signed-in floor's for signed-in
+    # pages) and p95 ≤ 2 × the floor's.
     min_throughput_ratio: float = 0.6
     max_p95_ratio: float = 2.0
     min_rps: float = 0.0
+    build_time: bool = False
     enabled: bool = True
 
     @property
@@ -57,11 +64,23 @@ class Page:
 
 
 FLOOR = Page("Plancher (/sante/plancher/)", "/sante/plancher/", expect_text="ok")
+SIGNED_IN_FLOOR = Page(
+    "Plancher connecté (/sante/plancher-connecte/ : session et élu chargés)",
+    "/sante/plancher-connecte/",
+    identity="elu",
+    expect_text="connecté",
+    min_throughput_ratio=0,
+    max_p95_ratio=0,
+)
+# The in-process build of a signed-in page, caches off, must stay within this (issue #17).
+BUILD_BUDGET_MS = 10
+SIGNED_IN = {"identity": "elu", "floor": "signed_in", "min_throughput_ratio": 0.5, "build_time": True}
 
 # Budgets apply to every read page as the élus get it; the pages built with the caches off are witnesses of the cost
 # of a build and of the scale (their ratio), not pages anyone is served.
 PAGES = [
     FLOOR,
+    SIGNED_IN_FLOOR,
     Page("Accueil", "/", expect_text="Trouver une formation"),
     Page("Recherche de formations", "/formations/", expect_text="Trouver une formation"),
     Page(
@@ -76,8 +95,8 @@ PAGES = [
         identity="invited",
         expect_text="Invitation de l",
     ),
-    Page("Recherche de formations (élu connecté)", "/formations/", identity="elu", expect_text="Se déconnecter"),
-    Page("Page d'une formation (élu connecté)", "{training_url}", identity="elu", expect_text="Se déconnecter"),
+    Page("Recherche de formations (élu connecté)", "/formations/", expect_text="Se déconnecter", **SIGNED_IN),
+    Page("Page d'une formation (élu connecté)", "{training_url}", expect_text="Se déconnecter", **SIGNED_IN),
     Page(
         "Recherche de formations, construite (caches coupés, témoin)",
         "/formations/",
@@ -111,7 +130,7 @@ PAGES = [
         expect_status=302,
         expect_location="/formations/",
     ),
-    Page("Mes dossiers (connecté)", "/dossiers/", identity="elu", expect_text="Mes dossiers"),
+    Page("Mes dossiers (connecté)", "/dossiers/", expect_text="Mes dossiers", **SIGNED_IN),
     Page(
         "Envoyer un dossier (écriture, verrou des places)",
         "/dossiers/{dossier_pk}/envoyer/",
@@ -120,8 +139,7 @@ PAGES = [
         expect_status=302,
         expect_location="/envoye/",
         write_check="SELECT count(*) FROM enrolment_dossier WHERE state IN ('submitted', 'waitlisted')",
-        min_rps=100,
-        min_throughput_ratio=0,
+        min_throughput_ratio=0.04,
         max_p95_ratio=0,
     ),
 ]

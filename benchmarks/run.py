@@ -4,9 +4,11 @@
 2. Base data set (100 sessions): measures the floor, search and training pages built with the caches off, on a
    second server (PAGE_CACHE_SECONDS=0), for the scale ratio.
 3. Target data set (--scale small: 1,000 sessions; full: 10,000 sessions, 50,000 élus, 100,000 dossiers):
-   measures every enabled page of benchmarks/pages.py with wrk, each beside the floor of the same run.
-4. Weighs the training page on a first visit (HTML, CSS, JS as sent compressed).
-5. Prints Markdown tables and saves them under benchmarks/results/.
+   measures every enabled page of benchmarks/pages.py with wrk, each beside its floor in the same run (the trivial
+   view, or for signed-in pages the trivial view that loads the session and the élu).
+4. Builds the signed-in pages in process with the caches off (benchmarks/build_times.py) and times them.
+5. Weighs the training page on a first visit (HTML, CSS, JS as sent compressed).
+6. Prints Markdown tables and saves them under benchmarks/results/<scale>.md.
 
 Every load is bounded in time (wrk -d) and, for write paths, in count (one request per prepared pair);
 every request goes to 127.0.0.1. Nothing here asserts timings: the figures are for people to read.
@@ -36,7 +38,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.pages import FLOOR, PAGES  # noqa: E402
+from benchmarks.pages import BUILD_BUDGET_MS, FLOOR, PAGES, SIGNED_IN_FLOOR  # noqa: E402
 
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -230,12 +232,12 @@ def run_wrk(args, lines, mode, duration, done=None):
 
 
 def measure(page, args, fixtures):
-    """wrk on `page`; every page but the floor is framed by two short runs of the floor, its neighbour (their mean):
+    """wrk on `page`; every page but the floor is framed by two short runs of its floor, its neighbour (their mean):
     on a shared machine whose load moves from minute to minute, a page is compared with the floor of that minute.
     A page with `cached=False` goes to the second server, whose caches are off (the floor stays on the first)."""
     if page is FLOOR:
         return _measure(page, args, fixtures)
-    floor_lines = render_requests(FLOOR, fixtures)
+    floor_lines = render_requests(SIGNED_IN_FLOOR if page.floor == "signed_in" else FLOOR, fixtures)
     before = run_wrk(args, floor_lines, "cycle", args.floor_duration)
     page_args = args if page.cached else argparse.Namespace(**{**vars(args), "port": args.port + 1})
     result = _measure(page, page_args, fixtures)
@@ -350,6 +352,26 @@ def ms(us):
     return f"{us / 1000:.1f}"
 
 
+def build_times(env, fixtures, pages):
+    """In-process build time of each page with `build_time`, caches off, as the prepared élus (see build_times.py)."""
+    spec = {
+        "pages": [[page.name, page.path.format(**fixtures["context"])] for page in pages],
+        "user_pks": [row["user_pk"] for row in fixtures["elu"][:20]],
+    }
+    output = subprocess.run(
+        [PYTHON, "benchmarks/build_times.py", json.dumps(spec)],
+        cwd=ROOT,
+        env={**env, "PAGE_CACHE_SECONDS": "0", "ALLOWED_HOSTS": "testserver"},
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
+    figures = json.loads(output)
+    for name, figure in figures.items():
+        log(f"{name}: built in process in {figure['median_ms']:.1f} ms (median), {figure['queries']} queries")
+    return figures
+
+
 def verdict(page, result, floor):
     if page is FLOOR or not (page.min_rps or page.min_throughput_ratio or page.max_p95_ratio):
         return "témoin" + (" (erreurs)" if result["error_count"] else "")
@@ -379,7 +401,7 @@ def has_scale_budget(name):
     return name.startswith("Recherche")
 
 
-def report(args, meta, results, scale_results, weights, scale_context=None):
+def report(args, meta, results, scale_results, weights, scale_context=None, builds=None):
     scale_context = scale_context or {}
     out = []
     out.append(f"## Benchmark — {meta['date']} — échelle `{args.scale}`\n")
@@ -395,10 +417,11 @@ def report(args, meta, results, scale_results, weights, scale_context=None):
         f"Chaque page est comparée au **plancher voisin** : la moyenne du plancher mesuré {args.floor_duration} s "
         "juste avant et juste après elle, pour que la charge de la machine, qui varie d'une minute à l'autre, "
         "pèse sur les deux figures. "
+        "Les pages d'élu connecté sont comparées au **plancher connecté** (une vue triviale qui lit la session et "
+        "charge l'élu, comme toute page connectée), les autres au plancher. "
         "Pages publiques : servies par le cache de pages aux visiteurs sans session, et par page et invitation à "
-        "ceux venus par un lien d'invitation (cookie signé) ; élu connecté : la page entière vient du cache, "
-        "avec la session, le « tampon » du compte (à la place de sa lecture en base) et un jeton CSRF neuf, en un "
-        "aller-retour Redis ; "
+        "ceux venus par un lien d'invitation (cookie signé) ; élu connecté : Django authentifie chaque requête et "
+        "la page est construite autour des fragments partagés (résultats, sessions) gardés en cache ; "
         "« construite (caches coupés) » : un second serveur, `PAGE_CACHE_SECONDS=0`, construit la page à chaque "
         "requête (ce que coûte une construction, une fois par changement du catalogue en production). E-mails : "
         "écrits dans la boîte d'envoi dans la transaction, remis au backend `dummy` (pas de serveur SMTP ici).\n"
@@ -423,6 +446,19 @@ def report(args, meta, results, scale_results, weights, scale_context=None):
             f"| {r['error_count']} | {verdict(page, r, floor)} |"
         )
     out.append("")
+    if builds:
+        out.append(
+            f"### Pages d'élu connecté construites à chaque requête, en processus, caches coupés "
+            f"({number(SCALE_SESSIONS[args.scale])} sessions ; budget ≤ {BUILD_BUDGET_MS} ms)\n"
+        )
+        out.append("| page | médiane ms | plus lente ms | requêtes SQL (budget ≤ 10) | budget |")
+        out.append("| --- | ---: | ---: | ---: | --- |")
+        for name, figure in builds.items():
+            ok = "✅" if figure["median_ms"] <= BUILD_BUDGET_MS and figure["queries"] <= 10 else "❌"
+            out.append(
+                f"| {name} | {figure['median_ms']:.1f} | {figure['max_ms']:.1f} | {figure['queries']} | {ok} |"
+            )
+        out.append("")
     if scale_results:
         small, large = SCALE_SESSIONS["base"], SCALE_SESSIONS[args.scale]
         out.append(
@@ -528,7 +564,8 @@ def main():
     manage(env, "collectstatic", "--noinput", "-v", "0")
 
     def wanted(page):
-        return page.enabled and (page is FLOOR or not args.only or any(word in page.name for word in args.only))
+        always = page in (FLOOR, SIGNED_IN_FLOOR)
+        return page.enabled and (always or not args.only or any(word in page.name for word in args.only))
 
     scale_pages = [p for p in PAGES if wanted(p) and p.scale]
     access_log = Path(tempfile.mkdtemp()) / "access.log"
@@ -569,6 +606,7 @@ def main():
         for page in enabled:
             if page.weight:
                 weights[page.name] = page_weight(args.port, render_requests(page, fixtures)[0][1])
+    builds = build_times(env, fixtures, [page for page in enabled if page.build_time])
     shutil.rmtree(access_log.parent, ignore_errors=True)
 
     scale_results = {}
@@ -578,7 +616,7 @@ def main():
 
     meta["load_end"] = " / ".join(f"{x:.1f}" for x in os.getloadavg()).replace(".", ",")
     scale_context = {"upcoming": (upcoming_base, fixtures["context"].get("training_upcoming", "?"))}
-    table = report(args, meta, results, scale_results, weights, scale_context)
+    table = report(args, meta, results, scale_results, weights, scale_context, builds)
     print(table)
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")

@@ -12,6 +12,7 @@ admin.site.index_title = "Back-office de la Maison des Maires"
 urlpatterns = [
     path("sante/", views.health, name="health"),
     path("sante/plancher/", views.floor, name="floor"),
+    path("sante/plancher-connecte/", views.signed_in_floor, name="signed_in_floor"),
     path("mentions/cgu/", TemplateView.as_view(template_name="legal/cgu.html"), name="cgu"),
     path(
         "mentions/donnees-personnelles/",

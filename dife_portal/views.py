@@ -22,6 +22,13 @@ def floor(request):
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
+def signed_in_floor(request):
+    """The benchmark's floor for signed-in pages: what every one of them must do before its own work — read the
+    session and load the élu it names (Django's authentication) — and nothing else."""
+    text = "connecté" if request.user.is_authenticated else "anonyme"
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from benchmarks.pages import PAGES
+from benchmarks.pages import PAGES, SIGNED_IN_FLOOR
 from benchmarks.run import render_requests
 from enrolment import rules
 from tests.factories import UserFactory
@@ -43,7 +43,12 @@ def test_floor_comes_first_and_every_page_of_the_issue_is_measured():
     paths = {page.path for page in PAGES}
     assert {"/formations/", "{training_url}", "/invitation/{invitation_token}/", "/dossiers/"} <= paths
     (send,) = [page for page in PAGES if page.is_write]
-    assert send.path == "/dossiers/{dossier_pk}/envoyer/" and send.method == "POST" and send.min_rps == 100
+    assert send.path == "/dossiers/{dossier_pk}/envoyer/" and send.method == "POST"
+    assert send.min_throughput_ratio == 0.04
+    # Signed-in pages are measured against the signed-in floor, and built in process within 10 ms.
+    signed_in = [page for page in PAGES if page.identity == "elu" and page is not SIGNED_IN_FLOOR]
+    assert {page.path for page in signed_in} == {"/formations/", "{training_url}", "/dossiers/"}
+    assert all(p.floor == "signed_in" and p.min_throughput_ratio == 0.5 and p.build_time for p in signed_in)
     assert "submitted" in send.write_check and "waitlisted" in send.write_check
     # The scale ratio is taken on pages built for each request (the caches off), not on the caches.
     scaled = [page for page in PAGES if page.scale]

@@ -163,6 +163,7 @@ CASES = {
     "home": Public(),
     "health": Public(),
     "floor": Public(),
+    "signed_in_floor": Public(),
     "cgu": Public(),
     "privacy": Public(),
     "trainings:search": Public(),
