@@ -455,9 +455,7 @@ def report(args, meta, results, scale_results, weights, scale_context=None, buil
         out.append("| --- | ---: | ---: | ---: | --- |")
         for name, figure in builds.items():
             ok = "✅" if figure["median_ms"] <= BUILD_BUDGET_MS and figure["queries"] <= 10 else "❌"
-            out.append(
-                f"| {name} | {figure['median_ms']:.1f} | {figure['max_ms']:.1f} | {figure['queries']} | {ok} |"
-            )
+            out.append(f"| {name} | {figure['median_ms']:.1f} | {figure['max_ms']:.1f} | {figure['queries']} | {ok} |")
         out.append("")
     if scale_results:
         small, large = SCALE_SESSIONS["base"], SCALE_SESSIONS[args.scale]

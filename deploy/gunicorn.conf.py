@@ -29,8 +29,7 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle workers now and then, so that a slow leak never becomes an outage. A new worker loads Django again (about
-# a second of CPU): at 5,000 the benchmark's busiest pages recycled a worker every two seconds, a quarter of the
-# machine and p90 latencies of 280 ms; at 100,000 a worker lasts half a minute even at 4,000 requests/s.
+# a second of CPU), so not often: see docs/performance.md.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 100_000)
 max_requests_jitter = max(max_requests // 10, 0)
 # Only the reverse proxy may say "this came over HTTPS" (X-Forwarded-Proto).

@@ -1,8 +1,8 @@
-"""Django's Redis cache backend, with one Redis client per connection pool, and an outage that is not an error.
+"""Django's Redis cache backend, with one Redis client per connection pool, JSON values, and an outage that is not
+an error.
 
-Django's `RedisCacheClient.get_client` builds a new `redis.Redis` object for every cache call; with redis-py 7 that
-construction (its table of response callbacks) costs about as much as the network round trip. A client over a
-connection pool is thread-safe, so each pool keeps one.
+Django's `RedisCacheClient.get_client` builds a new `redis.Redis` object for every cache call, a cost comparable to
+the round trip itself; a client over a connection pool is thread-safe, so each pool keeps one.
 
 Redis holds nothing the portal cannot do without (pages, fragments, throttles, a cached JWKS; sessions are
 `cached_db`): when it cannot be reached, or does not answer within the socket timeouts (CACHE_TIMEOUT_SECONDS),

@@ -108,7 +108,7 @@ CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="")
 # Sessions in the database by default (shared by every app server); "cache" when Redis is the cache.
 SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 # Public pages (home, search, training page) are cached this many seconds for visitors without a session
-# (dife_portal/page_cache.py); 0 turns that off. RELEASE (e.g. the commit deployed) starts a deployment with
+# (trainings/page_cache.py); 0 turns that off. RELEASE (e.g. the commit deployed) starts a deployment with
 # fresh pages.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
 RELEASE = env("RELEASE", default="")

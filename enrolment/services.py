@@ -244,8 +244,8 @@ def submit(dossier, *, by):
 
 
 def submit_own(dossier_pk, *, elu):
-    """`submit` for the élu's own "Envoyer mon dossier", from the dossier's number alone: its session is found with
-    the seat lock, one query fewer than reading the dossier first. Raises Dossier.DoesNotExist when there is no
+    """`submit` for the élu's own "Envoyer mon dossier", from the dossier's number alone: its session is found and
+    locked in the same query. Raises Dossier.DoesNotExist when there is no
     such dossier or it is another élu's (nothing is changed: a 404 for the view)."""
     with seats.locking_transaction():
         try:

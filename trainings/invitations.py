@@ -66,9 +66,7 @@ def follow(token, now=None):
     """The valid invitation `token`, with one opening counted; raises Invitation.DoesNotExist or an InvitationError,
     and counts nothing, when the link is unknown, revoked or expired.
 
-    The link is the busiest write (a mass mailing's clicks come in the same hour), so one statement both counts the
-    opening and reads what the redirect and the banner need (`_count_opening`), instead of a read, then a
-    transaction around the count.
+    One statement both counts the opening and reads what the redirect and the banner need (`_count_opening`).
     """
     now = now or timezone.now()
     invitation = _count_opening(token, now)
