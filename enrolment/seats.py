@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import Count, Min, OuterRef, Subquery
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from trainings.models import Session
@@ -63,18 +63,36 @@ def _per_session(dossiers, value):
     return Subquery(dossiers.filter(session=OuterRef("pk")).order_by().values("session").annotate(v=value).values("v"))
 
 
-def annotations(now):
-    """The one rule for the seats of sessions at `now`, as Session queryset annotations (see
-    trainings.availability, where it is registered): held by a dossier in SEAT_HOLDING_STATES, reserved by a
-    waiting-list offer that has not run out. COUNT(*) lets PostgreSQL answer from the (session, state) index."""
-    waitlisted = Dossier.objects.filter(state=DossierState.WAITLISTED)
-    running = waitlisted.filter(offer_expires_at__gt=now)
+def _conditions(now):
+    """The one rule for the seats of a session at `now`: held by a dossier in SEAT_HOLDING_STATES, reserved by a
+    waiting-list offer that has not run out, or waited for (on the waiting list without an offer yet)."""
+    waitlisted = Q(state=DossierState.WAITLISTED)
     return {
-        "seats_taken": Coalesce(_per_session(Dossier.objects.filter(state__in=SEAT_HOLDING_STATES), Count("*")), 0),
-        "seats_offered": Coalesce(_per_session(running, Count("*")), 0),
-        "seats_waiting": Coalesce(_per_session(waitlisted.filter(offer_expires_at__isnull=True), Count("*")), 0),
-        "seats_offers_end": _per_session(running, Min("offer_expires_at")),
+        "taken": Q(state__in=SEAT_HOLDING_STATES),
+        "offered": waitlisted & Q(offer_expires_at__gt=now),
+        "waiting": waitlisted & Q(offer_expires_at__isnull=True),
     }
+
+
+def _count(condition):
+    # COUNT(*) lets PostgreSQL answer from the dossier (session, state) index.
+    return Coalesce(_per_session(Dossier.objects.filter(condition), Count("*")), 0)
+
+
+def annotations(now):
+    """The rule as Session queryset annotations (registered in trainings.availability, read by
+    `Session.availability`)."""
+    conditions = _conditions(now)
+    return {
+        **{f"seats_{name}": _count(condition) for name, condition in conditions.items()},
+        "seats_offers_end": _per_session(Dossier.objects.filter(conditions["offered"]), Min("offer_expires_at")),
+    }
+
+
+def unavailable(now):
+    """The rule as one count per session: the seats a new request cannot get (taken, offered or waited for)."""
+    conditions = _conditions(now)
+    return _count(conditions["taken"] | conditions["offered"] | conditions["waiting"])
 
 
 def availability(session, now):

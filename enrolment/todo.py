@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,9 +50,7 @@ def sessions_closing_soon(now=None, days=CLOSING_SOON_DAYS):
 
 def full_sessions(now=None):
     """Open sessions still to come that a new request cannot get a seat in (trainings.availability)."""
-    return Session.objects.open().upcoming(now).with_availability(now).filter(
-        seats__lte=F("seats_taken") + F("seats_offered") + F("seats_waiting")
-    )
+    return Session.objects.open().upcoming(now).without_seats_left(now)
 
 
 @dataclass(frozen=True)

@@ -39,16 +39,24 @@ class Availability:
         return self.left == 0
 
 
-def register(annotations):
+def register(annotations, unavailable):
     """`annotations(now)` returns the Session queryset annotations `seats_taken`, `seats_offered`, `seats_waiting`
-    and `seats_offers_end` at `now`."""
-    _counter[:] = [annotations]
+    and `seats_offers_end` at `now`; `unavailable(now)` one expression, taken + offered + waiting (for filters)."""
+    _counter[:] = [annotations, unavailable]
+
+
+def _registered():
+    if not _counter:
+        raise ImproperlyConfigured("No seat counter registered: is the enrolment app installed?")
+    return _counter
 
 
 def annotations(now):
-    if not _counter:
-        raise ImproperlyConfigured("No seat counter registered: is the enrolment app installed?")
-    return _counter[0](now)
+    return _registered()[0](now)
+
+
+def unavailable(now):
+    return _registered()[1](now)
 
 
 def of(session):

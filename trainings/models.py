@@ -148,6 +148,17 @@ class SessionQuerySet(models.QuerySet):
         whatever the number of sessions; see trainings.availability)."""
         return self.annotate(**availability.annotations(now or timezone.now()))
 
+    def with_seats_left(self, now=None):
+        """Sessions a new request would get a seat in (`Availability.left` > 0), counted in the database."""
+        return self.alias(seats_unavailable=availability.unavailable(now or timezone.now())).filter(
+            seats__gt=models.F("seats_unavailable")
+        )
+
+    def without_seats_left(self, now=None):
+        return self.alias(seats_unavailable=availability.unavailable(now or timezone.now())).filter(
+            seats__lte=models.F("seats_unavailable")
+        )
+
 
 class Session(models.Model):
     class Status(models.TextChoices):

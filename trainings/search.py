@@ -93,8 +93,7 @@ def search_trainings(criteria, now=None, any_word=False):
     def first_start(of_sessions):
         return Subquery(of_sessions.filter(training=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1])
 
-    bookable = sessions.registration_open(now).with_availability(now)
-    bookable = bookable.filter(seats__gt=F("seats_taken") + F("seats_offered") + F("seats_waiting"))
+    bookable = sessions.registration_open(now).with_seats_left(now)
     return (
         trainings.annotate(next_start=first_start(sessions), next_bookable_start=first_start(bookable))
         .filter(next_start__isnull=False)
