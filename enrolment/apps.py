@@ -11,5 +11,5 @@ class EnrolmentConfig(AppConfig):
 
         from . import seats, services
 
-        availability.register(seats.annotations, seats.unavailable)
+        availability.register(seats.annotations)
         deletion.register(services.has_dossier_in_progress)

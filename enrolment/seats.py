@@ -79,20 +79,19 @@ def _count(condition):
     return Coalesce(_per_session(Dossier.objects.filter(condition), Count("*")), 0)
 
 
-def annotations(now):
-    """The rule as Session queryset annotations (registered in trainings.availability, read by
-    `Session.availability`)."""
+def annotations(now, names):
+    """The rule as Session queryset annotations, those in `names` (registered in trainings.availability): the
+    seats taken, offered, waited for, all three together (`seats_unavailable`: what a new request cannot get),
+    and when the first running offer ends."""
     conditions = _conditions(now)
-    return {
-        **{f"seats_{name}": _count(condition) for name, condition in conditions.items()},
-        "seats_offers_end": _per_session(Dossier.objects.filter(conditions["offered"]), Min("offer_expires_at")),
-    }
-
-
-def unavailable(now):
-    """The rule as one count per session: the seats a new request cannot get (taken, offered or waited for)."""
-    conditions = _conditions(now)
-    return _count(conditions["taken"] | conditions["offered"] | conditions["waiting"])
+    conditions["unavailable"] = conditions["taken"] | conditions["offered"] | conditions["waiting"]
+    found = {}
+    for name in names:
+        if name == "seats_offers_end":
+            found[name] = _per_session(Dossier.objects.filter(conditions["offered"]), Min("offer_expires_at"))
+        else:
+            found[name] = _count(conditions[name.removeprefix("seats_")])
+    return found
 
 
 def availability(session, now):

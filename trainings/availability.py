@@ -39,24 +39,16 @@ class Availability:
         return self.left == 0
 
 
-def register(annotations, unavailable):
-    """`annotations(now)` returns the Session queryset annotations `seats_taken`, `seats_offered`, `seats_waiting`
-    and `seats_offers_end` at `now`; `unavailable(now)` one expression, taken + offered + waiting (for filters)."""
-    _counter[:] = [annotations, unavailable]
+def register(annotations):
+    """`annotations(now, names)` returns the Session queryset annotations named (FIELDS, or `seats_unavailable`:
+    taken + offered + waiting) at `now`."""
+    _counter[:] = [annotations]
 
 
-def _registered():
+def annotations(now, names=FIELDS):
     if not _counter:
         raise ImproperlyConfigured("No seat counter registered: is the enrolment app installed?")
-    return _counter
-
-
-def annotations(now):
-    return _registered()[0](now)
-
-
-def unavailable(now):
-    return _registered()[1](now)
+    return _counter[0](now, names)
 
 
 def of(session):

@@ -128,6 +128,10 @@ class Training(models.Model):
         return searchable(self.title, self.reference, theme_name, self.summary, self.objectives)
 
 
+# What a list of sessions needs of their seats (see SessionQuerySet.with_seats_left).
+LIST_FIELDS = ("seats_unavailable", "seats_offers_end")
+
+
 class SessionQuerySet(models.QuerySet):
     def upcoming(self, now=None):
         """Sessions that have not started yet."""
@@ -149,15 +153,17 @@ class SessionQuerySet(models.QuerySet):
         return self.annotate(**availability.annotations(now or timezone.now()))
 
     def with_seats_left(self, now=None):
+        """Annotate only what `seats_left`, `is_full` and `seat_offers_end` read (for pages listing sessions)."""
+        return self.annotate(**availability.annotations(now or timezone.now(), LIST_FIELDS))
+
+    def having_seats_left(self, now=None):
         """Sessions a new request would get a seat in (`Availability.left` > 0), counted in the database."""
-        return self.alias(seats_unavailable=availability.unavailable(now or timezone.now())).filter(
-            seats__gt=models.F("seats_unavailable")
-        )
+        unavailable = availability.annotations(now or timezone.now(), ["seats_unavailable"])
+        return self.alias(**unavailable).filter(seats__gt=models.F("seats_unavailable"))
 
     def without_seats_left(self, now=None):
-        return self.alias(seats_unavailable=availability.unavailable(now or timezone.now())).filter(
-            seats__lte=models.F("seats_unavailable")
-        )
+        unavailable = availability.annotations(now or timezone.now(), ["seats_unavailable"])
+        return self.alias(**unavailable).filter(seats__lte=models.F("seats_unavailable"))
 
 
 class Session(models.Model):
@@ -234,11 +240,21 @@ class Session(models.Model):
 
     @property
     def seats_left(self):
+        """Seats a new request would get (`Availability.left`)."""
+        if hasattr(self, "seats_unavailable"):
+            return max(0, self.seats - self.seats_unavailable)
         return self.availability.left
 
     @property
     def is_full(self):
-        return self.availability.is_full
+        return self.seats_left == 0
+
+    @property
+    def seat_offers_end(self):
+        """When the first waiting-list offer still running for this session ends (None without one)."""
+        if hasattr(self, "seats_offers_end"):
+            return self.seats_offers_end
+        return self.availability.offers_end
 
     @property
     def can_create_dossier(self):

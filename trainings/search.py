@@ -93,7 +93,7 @@ def search_trainings(criteria, now=None, any_word=False):
     def first_start(of_sessions):
         return Subquery(of_sessions.filter(training=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1])
 
-    bookable = sessions.registration_open(now).with_seats_left(now)
+    bookable = sessions.registration_open(now).having_seats_left(now)
     return (
         trainings.annotate(next_start=first_start(sessions), next_bookable_start=first_start(bookable))
         .filter(next_start__isnull=False)
@@ -101,7 +101,7 @@ def search_trainings(criteria, now=None, any_word=False):
         .prefetch_related(
             Prefetch(
                 "sessions",
-                queryset=sessions.with_availability(now).order_by("starts_at", "pk"),
+                queryset=sessions.with_seats_left(now).order_by("starts_at", "pk"),
                 to_attr="matching_sessions",
             )
         )

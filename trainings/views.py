@@ -39,7 +39,7 @@ def search(request):
             "any_word": outcome.any_word,
             "registration_rule": deadlines.rule_in_words(),
         }
-        offers_end = (s.availability.offers_end for t in page.object_list for s in t.matching_sessions)
+        offers_end = (s.seat_offers_end for t in page.object_list for s in t.matching_sessions)
         page_cache.expires_at(min(filter(None, offers_end), default=None))
         content = render_to_string("trainings/includes/search_content.html", context, request)
         return {"content": content, "has_criteria": context["has_criteria"]}
@@ -92,8 +92,8 @@ def _sessions(training, request):
     visitor, signed in or not."""
 
     def build():
-        sessions = list(training.sessions.upcoming().with_availability().order_by("starts_at", "pk"))
-        page_cache.expires_at(min(filter(None, (s.availability.offers_end for s in sessions)), default=None))
+        sessions = list(training.sessions.upcoming().with_seats_left().order_by("starts_at", "pk"))
+        page_cache.expires_at(min(filter(None, (s.seat_offers_end for s in sessions)), default=None))
         context = {"sessions": sessions, "registration_rule": deadlines.rule_in_words()}
         return {
             "html": render_to_string("trainings/includes/training_sessions.html", context, request),
