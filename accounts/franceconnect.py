@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from .email_addresses import canonical_email
 from .models import User
 from .models.user import IdentityMethod
 
@@ -328,7 +329,7 @@ class Identity:
             birth_date = None
         return cls(
             sub=claims["sub"],
-            email=claims["email"].strip().lower(),
+            email=canonical_email(claims["email"]),
             birth_name=claims["family_name"],
             usage_name=claims.get("preferred_username") or "",
             first_names=claims["given_name"],
@@ -521,7 +522,7 @@ def sign_in_user(identity):
             raise AccountDisabled(f"user {user.pk} is inactive")
         _certify(user, identity)
         return user, False
-    if User.objects.filter(email__iexact=identity.email).exists():
+    if User.objects.filter(email=canonical_email(identity.email)).exists():
         raise EmailAlreadyRegistered("an unlinked account uses the FranceConnect e-mail")
     try:
         with transaction.atomic():

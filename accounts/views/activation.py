@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import activation, services
+from accounts.email_addresses import canonical_email
 from accounts.forms.login import ActivationCodeForm
 from accounts.models import User
 from accounts.redirects import safe_next, with_next
@@ -85,7 +86,7 @@ def resend_code(request):
     if user is not None:
         activation.send_activation_mail(user, pending.get("next", ""))
     else:
-        existing = User.objects.filter(email__iexact=pending["email"]).first()
+        existing = User.objects.filter(email=canonical_email(pending["email"])).first()
         if existing is not None:
             activation.send_already_registered_mail(existing)
     pending["failed"] = 0
