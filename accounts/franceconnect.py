@@ -149,6 +149,13 @@ class InsufficientAssurance(FranceConnectError):
     message = "Le niveau de sécurité de votre identification FranceConnect est insuffisant pour ce portail. " + RETRY
 
 
+class MissingAssuranceLevel(FranceConnectError):
+    message = (
+        "FranceConnect n'a pas indiqué le niveau de sécurité de votre identification : "
+        "la connexion ne peut pas être acceptée. " + RETRY
+    )
+
+
 class MissingClaims(FranceConnectError):
     message = (
         "FranceConnect n'a pas transmis toutes les informations nécessaires "
@@ -378,6 +385,9 @@ def _verified_identity(request, flow):
     id_claims = _verify_jwt(provider, tokens["id_token"], required=["iss", "aud", "sub", "exp", "iat", "nonce"])
     if not hmac.compare_digest(str(id_claims["nonce"]), flow.nonce):
         raise NonceMismatch("nonce in the ID token differs from the one sent")
+    if not id_claims.get("acr"):
+        # Logged by the caller with this detail: which level was asked for and that none came back.
+        raise MissingAssuranceLevel(f"no acr in the ID token, {provider.acr_values!r} requested")
     requested, given = ACR_LEVELS.get(provider.acr_values, 1), ACR_LEVELS.get(id_claims.get("acr"), 0)
     if given < requested:
         raise InsufficientAssurance(f"acr {id_claims.get('acr')!r} below {provider.acr_values!r}")
