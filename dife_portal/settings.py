@@ -201,6 +201,8 @@ if REGISTRATION_DAYS_MODE not in ("calendar", "business"):
 IDENTITY_VERIFICATION_WORKING_DAYS = env.int("IDENTITY_VERIFICATION_WORKING_DAYS", default=3)
 IDENTITY_DOCUMENT_RETENTION_DAYS = env.int("IDENTITY_DOCUMENT_RETENTION_DAYS", default=7)
 IDENTITY_DOCUMENT_MAX_BYTES = env.int("IDENTITY_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A photo whose header announces more pixels is refused before being decoded (enrolment/identity_reencoding.py).
+IDENTITY_IMAGE_MAX_PIXELS = env.int("IDENTITY_IMAGE_MAX_PIXELS", default=50_000_000)
 # Every uploaded file is cut off past this size while it streams in (see dife_portal/uploads.py).
 FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=IDENTITY_DOCUMENT_MAX_BYTES)
 FILE_UPLOAD_HANDLERS = [

@@ -255,7 +255,7 @@ def test_uploading_the_identity_document_puts_the_dossier_on_hold(client, unveri
     assert "En attente de vérification d'identité" in html(response)
     document = IdentityDocument.objects.get()
     assert document.front.name.endswith(".png")  # named from the content, not "recto Marie DUPONT.jpg"
-    assert document.back.name.endswith(".pdf")
+    assert document.back.name.endswith(".jpg")  # a PDF is stored as the image of its pages
     assert all("DUPONT" not in p.name and "recto" not in p.name for p in stored_files(settings))
     assert len(stored_files(settings)) == 2
     assert not str(settings.PRIVATE_MEDIA_ROOT).startswith(str(settings.MEDIA_ROOT))
