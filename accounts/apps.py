@@ -9,7 +9,11 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_out
         from django.db.models.signals import post_delete, post_save
 
-        from . import checks  # noqa: F401  (registers the system checks)
+        from mailing import deferred
+
+        from . import checks, password_reset  # noqa: F401  (importing checks registers the system checks)
+
+        deferred.register(password_reset.PASSWORD_RESET, password_reset.mail_reset_link)
 
         user_logged_out.connect(_signed_out, dispatch_uid="page_cache_signed_out")
         post_save.connect(_account_changed, sender="accounts.User", dispatch_uid="page_cache_user_save")

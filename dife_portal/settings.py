@@ -231,6 +231,11 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"  # one counter per add
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Account e-mails a visitor can ask for (password reset, sign-up, new code) per hour: to one address, and from one
+# client address (accounts/throttling.py).
+ACCOUNT_MAIL_THROTTLE_SECONDS = env.int("ACCOUNT_MAIL_THROTTLE_SECONDS", default=3600)
+ACCOUNT_MAIL_LIMIT_PER_ADDRESS = env.int("ACCOUNT_MAIL_LIMIT_PER_ADDRESS", default=5)
+ACCOUNT_MAIL_LIMIT_PER_CLIENT = env.int("ACCOUNT_MAIL_LIMIT_PER_CLIENT", default=30)
 # The client address django-axes counts failures for (through django-ipware). Default: the TCP peer (REMOTE_ADDR),
 # right when gunicorn faces the clients. Behind a reverse proxy every request comes from the proxy: set
 # AXES_IPWARE_META_PRECEDENCE_ORDER=HTTP_X_FORWARDED_FOR,REMOTE_ADDR and AXES_IPWARE_PROXY_COUNT to the proxies
