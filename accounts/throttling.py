@@ -13,6 +13,7 @@ from django.utils.crypto import salted_hmac
 
 from accounts.email_addresses import canonical_email
 
+TITLE = "Demande non envoyée"
 MESSAGE = (
     "Vous avez demandé plusieurs mails en peu de temps. Pour ne pas encombrer une boîte mail, attendez une heure "
     "avant de faire une nouvelle demande. Pensez à regarder dans vos courriers indésirables."

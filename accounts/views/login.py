@@ -47,11 +47,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset/form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_context = {"step": 1}
+    title = ""  # heads the error summary (includes/form_errors.html); Django's would say "Réinitialisation…"
 
     def form_valid(self, form):
         if not throttling.allow_account_mail(self.request, form.cleaned_data["email"]):
             form.add_error(None, throttling.MESSAGE)
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            context = self.get_context_data(form=form)
+            context["title"] = throttling.TITLE
+            return self.render_to_response(context, status=429)
         password_reset.request_reset(form.cleaned_data["email"])
         return HttpResponseRedirect(self.get_success_url())
 

@@ -68,7 +68,7 @@ class SignupWizard(NamedUrlSessionWizardView):
             form = self.get_form(data=self.request.POST)
             form.is_valid()
             form.add_error(None, throttling.MESSAGE)
-            response = self.render(form)
+            response = self.render(form, title=throttling.TITLE)  # heads the error summary
             response.status_code = 429
             return response
         return super().post(*args, **kwargs)

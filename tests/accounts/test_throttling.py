@@ -41,6 +41,7 @@ def test_reset_requests_for_one_address_are_throttled_whether_it_has_an_account_
     assert OutgoingEmail.objects.count() == (limit if email == EXISTING else 0)  # no more e-mails than the limit
     refused = reset(Client(), email, ip="203.0.113.99")
     assert throttling.MESSAGE in page_text(refused) and f'value="{email}"' in refused.content.decode()
+    assert throttling.TITLE in page_text(refused)
 
 
 def test_reset_requests_from_one_client_are_throttled_across_addresses(settings):
@@ -76,6 +77,7 @@ def test_the_end_of_sign_up_is_throttled_and_keeps_the_answers(
             assert response.status_code == 302 and response.url == reverse("accounts:activation")
     assert response.status_code == 429
     assert throttling.MESSAGE in page_text(response) and "Vérifiez vos réponses" in page_text(response)
+    assert throttling.TITLE in page_text(response)
     assert "Dupont" in page_text(response)  # the answers are still there
     assert len(mailoutbox) <= 2 and User.objects.count() == 1
 
