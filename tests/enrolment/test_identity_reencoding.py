@@ -131,3 +131,33 @@ def test_without_pdftoppm_a_pdf_is_refused_with_a_french_message(monkeypatch):
     with pytest.raises(ValidationError) as error:
         check_identity_file(upload("scan.pdf", pdf_bytes()))
     assert error.value.code == "pdf_unavailable"
+
+
+def test_a_pdf_as_a_scanner_writes_it_with_a_link_is_accepted():
+    """An image on a page (what scanners and phones write) and a plain web link are not active content."""
+    import pikepdf
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (850, 540), (180, 200, 230)).save(buffer, "PDF", resolution=100)
+    with pikepdf.open(io.BytesIO(buffer.getvalue())) as pdf:
+        link = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Link,
+                Rect=[0, 0, 10, 10],
+                A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://www.service-public.fr")),
+            )
+        )
+        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([link]))
+        scanned = io.BytesIO()
+        pdf.save(scanned)
+    result, image = drawn("scan.pdf", scanned.getvalue())
+    assert result.extension == "jpg" and image.size[0] == identity_reencoding.PDF_PAGE_SIDE
+
+
+def test_the_system_check_warns_when_pdftoppm_is_missing(monkeypatch):
+    from enrolment.checks import pdf_identity_documents_can_be_drawn
+
+    assert pdf_identity_documents_can_be_drawn(None) == []
+    monkeypatch.setattr("enrolment.checks.pdftoppm_path", lambda: None)
+    assert [warning.id for warning in pdf_identity_documents_can_be_drawn(None)] == ["enrolment.W001"]
