@@ -35,6 +35,15 @@ system:
 			echo "!! Pango (libpangoft2-1.0-0) or fonts-dejavu-core is missing and this is not root: PDF documents will fail."; \
 		fi; \
 	fi
+	@# Identity documents sent as PDF are drawn to images by poppler's pdftoppm (enrolment/identity_reencoding.py).
+	@if ! command -v pdftoppm >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "== installing poppler-utils (pdftoppm) for the identity documents sent as PDF"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+		else \
+			echo "!! pdftoppm (poppler-utils) is missing and this is not root: identity documents sent as PDF will be refused."; \
+		fi; \
+	fi
 
 # The browser journeys drive Debian's Chromium (Playwright's own browser download cannot work here),
 # in French (chromium-l10n: date fields read jj/mm/aaaa, as the élus see them).

@@ -6,4 +6,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Élus et comptes"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from mailing import deferred
+
+        from . import checks, password_reset  # noqa: F401  (importing checks registers the system checks)
+
+        deferred.register(password_reset.PASSWORD_RESET, password_reset.mail_reset_link)

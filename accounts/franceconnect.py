@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from .email_addresses import canonical_email
 from .models import User
 from .models.user import IdentityMethod
 
@@ -146,6 +147,13 @@ class SubjectMismatch(FranceConnectError):
 
 class InsufficientAssurance(FranceConnectError):
     message = "Le niveau de sécurité de votre identification FranceConnect est insuffisant pour ce portail. " + RETRY
+
+
+class MissingAssuranceLevel(FranceConnectError):
+    message = (
+        "FranceConnect n'a pas indiqué le niveau de sécurité de votre identification : "
+        "la connexion ne peut pas être acceptée. " + RETRY
+    )
 
 
 class MissingClaims(FranceConnectError):
@@ -328,7 +336,7 @@ class Identity:
             birth_date = None
         return cls(
             sub=claims["sub"],
-            email=claims["email"].strip().lower(),
+            email=canonical_email(claims["email"]),
             birth_name=claims["family_name"],
             usage_name=claims.get("preferred_username") or "",
             first_names=claims["given_name"],
@@ -377,6 +385,9 @@ def _verified_identity(request, flow):
     id_claims = _verify_jwt(provider, tokens["id_token"], required=["iss", "aud", "sub", "exp", "iat", "nonce"])
     if not hmac.compare_digest(str(id_claims["nonce"]), flow.nonce):
         raise NonceMismatch("nonce in the ID token differs from the one sent")
+    if not id_claims.get("acr"):
+        # Logged by the caller with this detail: which level was asked for and that none came back.
+        raise MissingAssuranceLevel(f"no acr in the ID token, {provider.acr_values!r} requested")
     requested, given = ACR_LEVELS.get(provider.acr_values, 1), ACR_LEVELS.get(id_claims.get("acr"), 0)
     if given < requested:
         raise InsufficientAssurance(f"acr {id_claims.get('acr')!r} below {provider.acr_values!r}")
@@ -521,7 +532,7 @@ def sign_in_user(identity):
             raise AccountDisabled(f"user {user.pk} is inactive")
         _certify(user, identity)
         return user, False
-    if User.objects.filter(email__iexact=identity.email).exists():
+    if User.objects.filter(email=canonical_email(identity.email)).exists():
         raise EmailAlreadyRegistered("an unlinked account uses the FranceConnect e-mail")
     try:
         with transaction.atomic():

@@ -2,10 +2,15 @@
 
 from django.conf import settings
 
+from accounts.email_addresses import canonical_email
+
 
 def axes_username(request, credentials=None):
-    """The address as axes counts it: case and surrounding spaces ignored, so "Marie@X.fr" and "marie@x.fr"
-    share one counter (the login itself is case-insensitive too)."""
+    """The counter a sign-in attempt counts on: the address in the one spelling sign-in looks up
+    (accounts.email_addresses.canonical_email). Every spelling that can sign into an account ("Marie@X.fr",
+    full-width letters, the Kelvin sign…) is that account's stored address, so it counts on the account's
+    counter, and a success clears only that counter; a spelling that matches no account counts on its own
+    and can never sign in."""
     field = settings.AXES_USERNAME_FORM_FIELD
     if credentials:
         username = credentials.get(field)
@@ -13,4 +18,4 @@ def axes_username(request, credentials=None):
         username = getattr(request, "POST", {}).get(field)
     # Cut to what axes can store (its username columns are 255 characters): a longer "address" typed in a
     # sign-in form must be refused like any wrong one, not break the database write on PostgreSQL.
-    return username.strip().lower()[:255] if isinstance(username, str) else username
+    return canonical_email(username)[:255] if isinstance(username, str) else username

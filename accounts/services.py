@@ -1,10 +1,10 @@
 """Operations on élu accounts: sign up, confirm the address, record rights, delete the account."""
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import activation, deletion
+from accounts.email_addresses import canonical_email
 from accounts.models import ActivationCode, User
 
 BALANCE_DATES = {"dife_balance": "dife_balance_date", "cpf_balance": "cpf_balance_date"}
@@ -21,15 +21,15 @@ def register(*, email, password_hash, profile, next_url=""):
     If the address already has an account, nothing is created and its owner is told by e-mail; the
     caller shows the same page either way, so that sign-up never reveals who has an account.
     Returns the new user, or None for a duplicate."""
-    email = get_user_model().objects.normalize_email(email).lower()
-    existing = User.objects.filter(email__iexact=email).first()
+    email = canonical_email(email)
+    existing = User.objects.filter(email=email).first()
     if existing is None:
         try:
             with transaction.atomic():
                 user = User(email=email, password=password_hash, cgu_accepted_at=timezone.now(), **profile)
                 user.save()
         except IntegrityError:  # the same address signed up at the same moment
-            existing = User.objects.get(email__iexact=email)
+            existing = User.objects.get(email=email)
         else:
             activation.mail_recently_sent(email)  # starts the "wait a minute before resending" delay
             activation.send_activation_mail(user, next_url)

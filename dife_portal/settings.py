@@ -201,6 +201,8 @@ if REGISTRATION_DAYS_MODE not in ("calendar", "business"):
 IDENTITY_VERIFICATION_WORKING_DAYS = env.int("IDENTITY_VERIFICATION_WORKING_DAYS", default=3)
 IDENTITY_DOCUMENT_RETENTION_DAYS = env.int("IDENTITY_DOCUMENT_RETENTION_DAYS", default=7)
 IDENTITY_DOCUMENT_MAX_BYTES = env.int("IDENTITY_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A photo whose header announces more pixels is refused before being decoded (enrolment/identity_reencoding.py).
+IDENTITY_IMAGE_MAX_PIXELS = env.int("IDENTITY_IMAGE_MAX_PIXELS", default=50_000_000)
 # Every uploaded file is cut off past this size while it streams in (see dife_portal/uploads.py).
 FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=IDENTITY_DOCUMENT_MAX_BYTES)
 FILE_UPLOAD_HANDLERS = [
@@ -229,6 +231,11 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"  # one counter per add
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Account e-mails a visitor can ask for (password reset, sign-up, new code) per hour: to one address, and from one
+# client address (accounts/throttling.py).
+ACCOUNT_MAIL_THROTTLE_SECONDS = env.int("ACCOUNT_MAIL_THROTTLE_SECONDS", default=3600)
+ACCOUNT_MAIL_LIMIT_PER_ADDRESS = env.int("ACCOUNT_MAIL_LIMIT_PER_ADDRESS", default=5)
+ACCOUNT_MAIL_LIMIT_PER_CLIENT = env.int("ACCOUNT_MAIL_LIMIT_PER_CLIENT", default=30)
 # The client address django-axes counts failures for (through django-ipware). Default: the TCP peer (REMOTE_ADDR),
 # right when gunicorn faces the clients. Behind a reverse proxy every request comes from the proxy: set
 # AXES_IPWARE_META_PRECEDENCE_ORDER=HTTP_X_FORWARDED_FOR,REMOTE_ADDR and AXES_IPWARE_PROXY_COUNT to the proxies

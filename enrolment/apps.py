@@ -9,7 +9,7 @@ class EnrolmentConfig(AppConfig):
         from accounts import deletion
         from trainings import availability
 
-        from . import seats, services
+        from . import checks, seats, services  # noqa: F401  (importing checks registers the system checks)
 
         availability.register(seats.annotations)
         deletion.register(services.has_dossier_in_progress)

@@ -4,6 +4,7 @@ import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
@@ -106,7 +107,8 @@ class DossierInformationForm(forms.ModelForm):
 
 
 class IdentityFileField(forms.FileField):
-    """A file checked by content (see identity_files); the accepted file gets an `extension` attribute."""
+    """A file checked by content (see identity_files); cleaned to the image the portal re-encoded from it, with
+    an `extension` attribute ("jpg" or "png")."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("allow_empty_file", False)
@@ -116,9 +118,12 @@ class IdentityFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         uploaded = super().clean(data, initial)
-        if uploaded:
-            uploaded.extension = check_identity_file(uploaded)
-        return uploaded
+        if not uploaded:
+            return uploaded
+        drawn = check_identity_file(uploaded)
+        cleaned = ContentFile(drawn.content, name=f"piece.{drawn.extension}")
+        cleaned.extension = drawn.extension
+        return cleaned
 
 
 class IdentityDocumentForm(forms.Form):

@@ -5,7 +5,8 @@ parse agrees (a PDF has its header and an end-of-file marker; a PNG has a valid 
 IEND; a JPEG has a frame header with a size before its scan and an end-of-image marker). No image library
 is needed for that, and nothing is written anywhere while checking. A file that also carries web content
 (an HTML page or an SVG behind the magic bytes, a script, bytes after a PNG's end) is refused: it is not a
-plain photo or scan, and a browser could be talked into running it.
+plain photo or scan, and a browser could be talked into running it. What passes is then re-encoded
+(`identity_reencoding`): what is stored, and what staff open, is an image the portal drew itself.
 """
 
 import re
@@ -16,6 +17,8 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import formats
+
+from .identity_reencoding import reencode
 
 # Sniffed MIME type → extension given to the stored file.
 ACCEPTED_TYPES = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
@@ -119,7 +122,8 @@ def _read_all(uploaded):
 
 
 def check_identity_file(uploaded):
-    """Return the extension to store the file with ("jpg", "png" or "pdf"), or raise a French ValidationError."""
+    """Return what to store: the file re-encoded by the portal (`identity_reencoding.Reencoded`, a JPEG or PNG
+    image with its extension), or raise a French ValidationError."""
     max_bytes = settings.IDENTITY_DOCUMENT_MAX_BYTES
     if uploaded.size > max_bytes:
         raise ValidationError(
@@ -152,4 +156,4 @@ def check_identity_file(uploaded):
             "Ce fichier semble endommagé ou incomplet. Enregistrez à nouveau la photo ou le scan, puis réessayez.",
             code="corrupt",
         )
-    return ACCEPTED_TYPES[mime]
+    return reencode(data, mime)

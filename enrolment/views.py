@@ -260,4 +260,9 @@ def identity_file(request, pk, side):
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    if content_type == "application/pdf":
+        # Stored as sent, before uploads were redrawn as images (enrolment/identity_reencoding.py): downloaded,
+        # never opened in the browser, and with nothing allowed to run should a browser render it.
+        response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment", 1)
+        response["Content-Security-Policy"] = "sandbox"
     return response

@@ -45,3 +45,21 @@ class OutgoingAttachment(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class DeferredEmail(models.Model):
+    """An e-mail asked for by a request that must not look at what decides it (does this address have an
+    account?): the request writes this row, the same for every address; the e-mail is prepared after the
+    response (or by `send_outbox`), and the row is deleted once prepared (mailing/deferred.py)."""
+
+    preparer = models.CharField("préparation", max_length=100)
+    to = models.EmailField("adresse demandée")
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "courriel à préparer"
+        verbose_name_plural = "courriels à préparer"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.preparer

@@ -136,7 +136,11 @@ def _send(email, attachments, connection):
 
 
 def deliver():
-    """Try to send every pending e-mail that is due (`send_outbox`). Returns (sent, failed)."""
+    """Try to send every pending e-mail that is due (`send_outbox`), after preparing those left deferred.
+    Returns (sent, failed)."""
+    from . import deferred
+
+    deferred.prepare()
     now = timezone.now()
     pending = OutgoingEmail.objects.filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now), sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts import phones, postal_codes
+from accounts.email_addresses import clean_new_email
 from accounts.models import User
 
 IDENTITY_FIELDS = ["birth_name", "usage_name", "first_names", "birth_date", "birth_place"]
@@ -157,7 +158,7 @@ class PersonFieldsMixin:
         return phones.clean_phone(self.cleaned_data.get("phone_landline"), phones.LANDLINE)
 
     def clean_email(self):
-        return (self.cleaned_data.get("email") or "").strip().lower()
+        return clean_new_email(self.cleaned_data.get("email"))
 
     # Address
     def clean_street_number(self):

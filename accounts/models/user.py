@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from accounts.email_addresses import canonical_email
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -9,7 +11,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=canonical_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -25,7 +27,9 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+        """The account signing in: an exact match on the canonical spelling, never the database's own
+        case-insensitive comparison (PostgreSQL folds 'ı' into 'I')."""
+        return self.get(email=canonical_email(username))
 
 
 class StreetRepetition(models.TextChoices):
@@ -144,6 +148,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        # Before the uniqueness check of the admin's forms: "Marie@X.fr" is the same account as "marie@x.fr".
+        self.email = canonical_email(self.email)
+
+    def save(self, *args, **kwargs):
+        # Sign-in matches the stored address exactly (accounts.email_addresses): store the one spelling.
+        self.email = canonical_email(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         name = self.usage_name or self.birth_name

@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import activation, services
+from accounts import activation, services, throttling
+from accounts.email_addresses import canonical_email
 from accounts.forms.login import ActivationCodeForm
 from accounts.models import User
 from accounts.redirects import safe_next, with_next
@@ -82,10 +83,13 @@ def resend_code(request):
     if activation.mail_recently_sent(pending["email"]):
         messages.info(request, "Un mail vient d'être envoyé. Patientez une minute avant d'en demander un autre.")
         return redirect("accounts:activation")
+    if not throttling.allow_account_mail(request, pending["email"]):
+        messages.error(request, throttling.MESSAGE)
+        return redirect("accounts:activation")
     if user is not None:
         activation.send_activation_mail(user, pending.get("next", ""))
     else:
-        existing = User.objects.filter(email__iexact=pending["email"]).first()
+        existing = User.objects.filter(email=canonical_email(pending["email"])).first()
         if existing is not None:
             activation.send_already_registered_mail(existing)
     pending["failed"] = 0

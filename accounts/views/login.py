@@ -1,9 +1,10 @@
 """ "Se connecter" (Hypothèse 1 and 2 of the guide), "Mot de passe oublié", sign-out."""
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 
+from accounts import password_reset, throttling
 from accounts.forms.login import LoginForm, PasswordResetForm, SetPasswordForm
 from accounts.redirects import NEXT_FIELD, safe_next, with_next
 
@@ -40,16 +41,22 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer, after the same work, for every address (accounts.password_reset); throttled."""
+
     form_class = PasswordResetForm
     template_name = "accounts/password_reset/form.html"
-    email_template_name = "accounts/emails/password_reset.txt"
-    subject_template_name = "accounts/emails/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_context = {"step": 1}
+    title = ""  # heads the error summary (includes/form_errors.html); Django's would say "Réinitialisation…"
 
-    @property
-    def extra_email_context(self):
-        return {"site_url": settings.SITE_URL, "association": settings.ASSOCIATION}
+    def form_valid(self, form):
+        if not throttling.allow_account_mail(self.request, form.cleaned_data["email"]):
+            form.add_error(None, throttling.MESSAGE)
+            context = self.get_context_data(form=form)
+            context["title"] = throttling.TITLE
+            return self.render_to_response(context, status=429)
+        password_reset.request_reset(form.cleaned_data["email"])
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
-from accounts import services
+from accounts import services, throttling
 from accounts.forms.signup import FORM_STEPS, STEPS, ReviewForm
 from accounts.redirects import NEXT_FIELD, safe_next, with_next
 
@@ -62,7 +62,20 @@ class SignupWizard(NamedUrlSessionWizardView):
             # "Précédent": keep what was typed on this step, even if it is not complete yet.
             form = self.get_form(data=self.request.POST)
             self.storage.set_step_data(self.steps.current, self._storable(form))
+        elif self.steps.current == REVIEW_STEP and not self._may_send_mail():
+            # The end of sign-up mails the address (a code, or "vous avez déjà un compte"): throttled, and
+            # refused here, before the wizard forgets the answers.
+            form = self.get_form(data=self.request.POST)
+            form.is_valid()
+            form.add_error(None, throttling.MESSAGE)
+            response = self.render(form, title=throttling.TITLE)  # heads the error summary
+            response.status_code = 429
+            return response
         return super().post(*args, **kwargs)
+
+    def _may_send_mail(self):
+        email = (self.get_cleaned_data_for_step("contact") or {}).get("email")
+        return not email or throttling.allow_account_mail(self.request, email)
 
     def _first_incomplete_step(self):
         return next((name for name in FORM_STEPS if self.get_cleaned_data_for_step(name) is None), None)

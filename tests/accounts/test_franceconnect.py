@@ -295,6 +295,16 @@ def test_a_lower_assurance_level_than_requested_is_refused(client, fc, settings)
     assert_refused(fc.sign_in(client, follow=True), franceconnect.InsufficientAssurance)
 
 
+def test_an_id_token_without_acr_is_refused_saying_the_level_is_missing_and_logs_it(client, fc, caplog):
+    fc.acr = None  # left out of the signed ID token
+    with caplog.at_level("WARNING", logger="accounts.franceconnect"):
+        response = fc.sign_in(client, follow=True)
+    assert_refused(response, franceconnect.MissingAssuranceLevel)
+    assert "n'a pas indiqué le niveau de sécurité" in messages_of(response)[0]
+    assert "insuffisant" not in messages_of(response)[0]
+    assert "MissingAssuranceLevel (no acr in the ID token, 'eidas1' requested)" in caplog.text
+
+
 def test_the_user_cancelling_at_franceconnect_is_told_so(client, fc):
     params = fc.start(client)
     response = client.get(

@@ -11,7 +11,7 @@ from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from accounts.checks import franceconnect_simulator_only_in_debug
+from accounts.checks import franceconnect_over_https_in_production, franceconnect_simulator_only_in_debug
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,3 +72,40 @@ def test_production_talks_to_the_configured_franceconnect_and_lets_forms_redirec
 def test_the_simulator_is_never_installed_without_debug():
     seen = settings_seen_with(DEBUG="0", FRANCECONNECT_SIMULATOR="1")
     assert "fc_simulator" not in seen["apps"]
+
+
+# --- Issue #18, finding 6: an http:// FranceConnect is refused in production ---------------------------
+
+
+@pytest.mark.parametrize(
+    "name, url",
+    [
+        ("FRANCECONNECT_ISSUER", "http://fc.example/api/v2"),
+        ("FRANCECONNECT_TOKEN_URL", "http://fc.example/api/v2/token"),
+        ("FRANCECONNECT_JWKS_URL", "HTTP://fc.example/api/v2/jwks"),
+        ("FRANCECONNECT_ISSUER", "https:///sans-hote"),
+    ],
+)
+def test_a_franceconnect_endpoint_that_is_not_https_is_refused_in_production(settings, name, url):
+    settings.DEBUG, settings.FRANCECONNECT_SIMULATOR = False, False
+    settings.FRANCECONNECT_ISSUER = "https://fc.example/api/v2"
+    setattr(settings, name, url)
+    errors = franceconnect_over_https_in_production(None)
+    assert [error.id for error in errors] == ["accounts.E002"] and name in errors[0].msg
+    with pytest.raises(SystemCheckError, match="FranceConnect endpoints not in https"):
+        call_command("check")
+
+
+@pytest.mark.parametrize("debug, simulator", [(True, False), (True, True)])
+def test_an_http_franceconnect_is_allowed_in_development(settings, debug, simulator):
+    settings.DEBUG, settings.FRANCECONNECT_SIMULATOR = debug, simulator
+    settings.FRANCECONNECT_ISSUER = "http://127.0.0.1:8000/fc-simulateur/api/v2"
+    assert franceconnect_over_https_in_production(None) == []
+
+
+def test_https_endpoints_or_no_franceconnect_pass_in_production(settings):
+    settings.DEBUG, settings.FRANCECONNECT_SIMULATOR = False, False
+    settings.FRANCECONNECT_ISSUER = "https://fc.example/api/v2"
+    assert franceconnect_over_https_in_production(None) == []
+    settings.FRANCECONNECT_ISSUER = ""
+    assert franceconnect_over_https_in_production(None) == []

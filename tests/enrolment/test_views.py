@@ -255,7 +255,7 @@ def test_uploading_the_identity_document_puts_the_dossier_on_hold(client, unveri
     assert "En attente de vérification d'identité" in html(response)
     document = IdentityDocument.objects.get()
     assert document.front.name.endswith(".png")  # named from the content, not "recto Marie DUPONT.jpg"
-    assert document.back.name.endswith(".pdf")
+    assert document.back.name.endswith(".jpg")  # a PDF is stored as the image of its pages
     assert all("DUPONT" not in p.name and "recto" not in p.name for p in stored_files(settings))
     assert len(stored_files(settings)) == 2
     assert not str(settings.PRIVATE_MEDIA_ROOT).startswith(str(settings.MEDIA_ROOT))
@@ -372,7 +372,10 @@ def test_identity_files_are_served_to_allowed_staff_and_the_access_is_logged(cli
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content) == png_bytes()
     assert response["Cache-Control"] == "private, no-store"
-    assert client.get(file_url(document, "verso"))["Content-Type"] == "application/pdf"
+    legacy_pdf = client.get(file_url(document, "verso"))  # stored before uploads were redrawn as images
+    assert legacy_pdf["Content-Type"] == "application/pdf" and legacy_pdf["Content-Security-Policy"] == "sandbox"
+    assert legacy_pdf["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Disposition"].startswith("inline;")  # the images the portal drew open in the tab
     access = IdentityDocumentAccess.objects.order_by("pk").first()
     assert (access.viewed_by, access.side, access.document) == (reviewer, "recto", document)
     assert IdentityDocumentAccess.objects.count() == 2

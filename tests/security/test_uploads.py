@@ -12,12 +12,13 @@ import tracemalloc
 import zipfile
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from accounts.models import IdentityDocument
 from enrolment.models import DossierLog, DossierState
 from tests.factories import DossierFactory, MandateFactory, SessionFactory, UserFactory
-from tests.files import jpeg_bytes, pdf_bytes, png_bytes
+from tests.files import HOSTILE_PDFS, huge_png, jpeg_bytes, pdf_bytes, png_bytes
 from tests.utils import page_text
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,8 @@ GIF = (
 PHP = b"<?php system($_GET['c']); ?>"
 
 NOT_AN_IMAGE = "ni une photo (JPEG ou PNG) ni un PDF"
+PDF_ACTIVE = "Ce PDF contient du code ou des éléments interactifs"
+TOO_MANY_PIXELS = "Cette image compte trop de pixels (plus de 50 millions)"
 ACTIVE = "Ce fichier contient du code (page web ou script)"
 CORRUPT = "Ce fichier semble endommagé ou incomplet"
 EMPTY = "Le fichier soumis est vide."
@@ -91,6 +94,9 @@ HOSTILE = [
     # Django drops a file called ".." altogether: the field is then missing.
     ("name-is-dot-dot", "..", png_bytes(), "image/png", {"front": NO_FILE, "back": CNI_BACK_MISSING}),
     ("nul-in-name", "photo.png\x00.html", HTML_PAGE, "image/png", NOT_AN_IMAGE),
+    # Issue #18, finding 2: active content a text search misses, and a decompression bomb of 1.6 gigapixels.
+    *[(f"pdf-{case}", "carte.pdf", content, "application/pdf", PDF_ACTIVE) for case, content in HOSTILE_PDFS.items()],
+    ("png-of-40000-by-40000-pixels", "photo.png", huge_png(), "image/png", TOO_MANY_PIXELS),
 ]
 
 
@@ -184,6 +190,31 @@ def test_every_hostile_case_is_distinct_and_named():
     assert len({h[0] for h in HOSTILE}) == len(HOSTILE) >= 20
 
 
+def test_what_staff_open_is_an_image_the_portal_drew_without_what_hid_around_the_photo(
+    client, settings, elu_with_draft
+):
+    """A JPEG followed by an HTML page was stored, and served to staff, byte for byte."""
+    _, dossier = elu_with_draft
+    trailing_html = b"<img src=x onerror=alert(document.cookie)><p>Pi\xc3\xa8ce</p>"
+    response = post_files(
+        client,
+        reverse("enrolment:identity", args=[dossier.pk]),
+        identity_fields(),
+        {"front": ("recto.jpg", jpeg_bytes(60, 40) + trailing_html, "image/jpeg"), "back": BACK},
+    )
+    assert response.status_code == 302
+    document = IdentityDocument.objects.get()
+    staff = UserFactory(staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_identity_files"))
+    client.force_login(staff)
+    for side, content_type in (("recto", "image/jpeg"), ("verso", "image/jpeg")):
+        served = client.get(reverse("enrolment:identity_file", args=[document.pk, side]))
+        assert served["Content-Type"] == content_type
+        content = b"".join(served.streaming_content)
+        assert b"onerror" not in content and b"<p>" not in content and not content.startswith(b"%PDF")
+        assert content.endswith(b"\xff\xd9")
+
+
 class StreamedMultipart:
     """A multipart/form-data body produced chunk by chunk: the big file never exists in memory."""
 
@@ -268,7 +299,8 @@ def test_an_upload_just_under_the_cap_still_reaches_the_form(client, settings, e
         {"front": ("scan.pdf", content, "application/pdf")},
     )
     assert response.status_code == 302
-    assert IdentityDocument.objects.get().front.size == len(content)
+    stored = IdentityDocument.objects.get().front
+    assert stored.name.endswith(".jpg") and stored.open("rb").read(3) == b"\xff\xd8\xff"  # its pages, drawn
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import collectivites
+from accounts.email_addresses import canonical_email
 from accounts.models import Collectivite, Mandate, User
 
 DEMO_PROFILE = {
@@ -34,7 +35,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         created, _ = collectivites.load(communes_are_members=True)
-        user = User.objects.filter(email__iexact=options["elu_email"]).first()
+        user = User.objects.filter(email=canonical_email(options["elu_email"])).first()
         if user is None:
             if options["verbosity"]:
                 self.stdout.write(f"Collectivités : {created} créées ; pas d'élu {options['elu_email']} à compléter.")
