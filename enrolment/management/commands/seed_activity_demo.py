@@ -75,15 +75,15 @@ class Command(BaseCommand):
         staff = User.objects.filter(is_superuser=True).order_by("pk").first()
         elus = [self.ensure_elu(index, *spec) for index, spec in enumerate(ELUS, start=1)]
         created = 0
-        turn = 0
         for year in (today.year - 1, today.year):
-            for month, day, reference, present, absent, on_mcf, answer_days in SCHEDULE:
+            for rank, (month, day, reference, present, absent, on_mcf, answer_days) in enumerate(SCHEDULE):
                 session = self.ensure_session(_day(year, month, day), reference, today, on_mcf=on_mcf)
                 if session is None:
                     continue
                 invitations = self.ensure_invitations(session, staff)
-                people = [elus[(turn + i) % len(elus)] for i in range(present + absent)]
-                turn += 3
+                # The same élus for a given session whatever the day the demo is loaded: nothing is added twice.
+                first = 3 * (year + rank)
+                people = [elus[(first + i) % len(elus)] for i in range(present + absent)]
                 for index, elu in enumerate(people):
                     state = DossierState.ATTENDED if index < present else DossierState.ABSENT
                     invitation = invitations.get(elu.mandates.first().collectivite_id)
