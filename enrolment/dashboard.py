@@ -173,18 +173,23 @@ def sessions_fill(period):
 # --- Dossiers ----------------------------------------------------------------------------------------------------
 
 
-def dossiers_by_state(period):
-    counts = dict(period.dossiers().order_by().values_list("state").annotate(count=Count("pk")))
-    rows = [[label, counts.get(state, 0)] for state, label in DossierState.choices]
+def dossiers_by(period, field_name, choices, title):
+    """The year's dossiers counted by the value of one of their choice fields, in the order of its choices."""
+    counts = dict(period.dossiers().order_by().values_list(field_name).annotate(count=Count("pk")))
+    rows = [[label, counts.get(value, 0)] for value, label in choices]
     return Table(
-        title="Dossiers par état",
+        title=title,
         columns=["État", "Dossiers"],
         rows=rows,
         total=["Total", sum(counts.values())],
         chart=Chart(value_column=1, rows=[row for row in rows if row[1]]),
-        chart_title="Dossiers des sessions de l'année, par état (les états sans dossier ne sont pas dessinés)",
+        chart_title=f"{title} (les états sans dossier ne sont pas dessinés)",
         note="Les dossiers sont comptés dans l'année de leur session, dans leur état d'aujourd'hui.",
     )
+
+
+def dossiers_by_state(period):
+    return dossiers_by(period, "state", DossierState.choices, "Dossiers par état")
 
 
 # --- Trainees ----------------------------------------------------------------------------------------------------
