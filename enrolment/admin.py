@@ -443,6 +443,8 @@ class DossierAdmin(BoundedSearchMixin, admin.ModelAdmin):
         dossier = self.get_object(request, str(pk))
         if dossier is None:
             raise Http404
+        if not self.has_view_permission(request, dossier):
+            raise PermissionDenied
         try:
             return file_response(*documents.certificate(dossier))
         except EnrolmentError as error:

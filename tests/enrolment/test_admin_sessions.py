@@ -236,3 +236,11 @@ def test_session_admin_links_to_participants_and_filters_what_needs_watching(man
         reverse("admin:trainings_invitation_generate"), {"training": session.training_id, "session": session.pk}
     )
     assert generate.context["form"].initial["session"] == str(session.pk)
+
+
+def test_a_certificate_needs_the_permission_to_view_dossiers(client, past_session):
+    present = enrol(past_session, DossierState.ATTENDED)
+    client.force_login(UserFactory(staff=True))  # the catalogue only
+    assert client.get(reverse("admin:enrolment_dossier_certificate", args=[present.pk])).status_code == 403
+    client.force_login(staff_in("Vérification d'identité"))  # may read dossiers
+    assert client.get(reverse("admin:enrolment_dossier_certificate", args=[present.pk])).status_code == 200
