@@ -3,7 +3,7 @@ import pytest
 from enrolment import certificates, documents
 from enrolment.models import DossierEvent, DossierState
 from mailing.models import OutgoingEmail
-from tests.factories import DossierFactory, SessionFactory
+from tests.factories import DossierFactory, SessionFactory, UserFactory
 from tests.utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +48,24 @@ def test_the_batch_covers_only_the_present_not_yet_sent(held, staff):
     DossierFactory(session=held, state=DossierState.ABSENT)
     DossierFactory(session=held, accepted=True)
     assert [d for d, _ in certificates.rendered_for_sending(held)] == [new]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_clicked_send_emails_the_certificate_once():
+    from tests.enrolment.test_concurrency import run_concurrently
+
+    dossier = DossierFactory(session=SessionFactory(days_ahead=-3), state=DossierState.ATTENDED)
+    staff = UserFactory(staff=True)
+    _, pdf = documents.certificate(dossier)
+
+    def send():
+        try:
+            return certificates.send_certificate(dossier, by=staff, pdf=pdf).certificate_sent_at
+        except certificates.CertificateAlreadySent:
+            return "already"
+
+    results, errors = run_concurrently([send for _ in range(4)])
+    assert errors == [] and results.count("already") == 3
+    assert OutgoingEmail.objects.filter(to=dossier.user.email).count() == 1
+    assert dossier.logs.filter(event=DossierEvent.CERTIFICATE_SENT).count() == 1
