@@ -7,7 +7,7 @@ change to mark presence and send convocations); every change goes through the en
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -100,6 +100,7 @@ class SessionBackofficeMixin:
             view(self.participants_csv_view, "participants.csv", "participants_csv"),
             view(self.presence_view, "presence", "presence"),
             view(self.convocations_view, "convocations", "convocations"),
+            view(self.convocation_preview_view, "convocations/apercu.pdf", "convocation_preview"),
             view(self.attendance_sheets_view, "emargement", "attendance_sheets"),
             view(self.certificates_view, "attestations", "certificates"),
             view(self.send_certificates_view, "attestations/envoi", "send_certificates"),
@@ -247,6 +248,14 @@ class SessionBackofficeMixin:
             started=rules.session_started(session),
         )
         return TemplateResponse(request, "admin/enrolment/session_convocations.html", context)
+
+    def convocation_preview_view(self, request, pk):
+        """The convocation PDF the first élu to convoke would receive, nothing sent."""
+        session = self._session(request, pk, "change")
+        dossier = convocations.to_convoke(session, again=True).select_related("session__training").first()
+        if dossier is None:
+            raise Http404
+        return file_response(*documents.convocation(dossier))
 
     # --- Documents (PDF) ---------------------------------------------------------------------------------------
 

@@ -129,6 +129,8 @@ def test_convocations_preview_then_send_to_the_accepted_only(manager_client, man
     page = page_text(preview)
     assert "2 élus recevront leur convocation par e-mail" in page
     assert "Votre convocation à la formation — AMIL" in page and "voici votre convocation" in page
+    pdf = manager_client.get(url("convocation_preview", session))
+    assert pdf["Content-Type"] == "application/pdf" and "CONVOCATION" in pdf_text(pdf.content)
     assert not OutgoingEmail.objects.exists()
     response = manager_client.post(url("convocations", session), follow=True)
     assert "2 convocation(s) envoyée(s)" in page_text(response)
