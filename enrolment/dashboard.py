@@ -24,10 +24,9 @@ from accounts.models import Collectivite
 from trainings import deadlines
 from trainings.models import Invitation, Session
 
+from .attendance import ENROLLED_STATES
 from .models import Dossier, DossierState
 
-ENROLLED_STATES = [DossierState.ACCEPTED, DossierState.ATTENDED, DossierState.ABSENT]
-ANSWERED_STATES = [DossierState.ACCEPTED, DossierState.REFUSED, DossierState.ATTENDED, DossierState.ABSENT]
 # How many rows a chart shows at most (the table always has them all).
 CHART_ROWS = 15
 NO_COLLECTIVITE = "Collectivité non renseignée"
@@ -290,12 +289,10 @@ DELAY_BUCKETS = 6  # 0, 1, … 4 working days, then "5 and more"
 
 
 def response_delays(period):
-    """Working days between the sending of each dossier sent in the year and the AMIL's decision."""
+    """Working days between the sending of each dossier sent in the year and the AMIL's decision (accepted or
+    refused, whatever became of the dossier since: `decided_at` is set by those two decisions only)."""
     answered = Dossier.objects.filter(
-        submitted_at__gte=period.start,
-        submitted_at__lt=period.end,
-        decided_at__isnull=False,
-        state__in=ANSWERED_STATES,
+        submitted_at__gte=period.start, submitted_at__lt=period.end, decided_at__isnull=False
     ).values_list("submitted_at", "decided_at")
     return [
         deadlines.working_days_between(deadlines.paris_today(sent), deadlines.paris_today(decided))
@@ -323,8 +320,8 @@ def response_times(period):
         total=["Total", len(delays)],
         chart=Chart(value_column=1),
         chart_title="Dossiers par délai de réponse (jours ouvrés)",
-        note=f"Dossiers envoyés dans l'année et validés ou refusés ; jours ouvrés (du lundi au vendredi, hors jours "
-        f"fériés) après le jour de l'envoi. L'AMIL répond en {allowed} jours ouvrés au plus.",
+        note="Dossiers envoyés dans l'année et validés ou refusés (même annulés depuis) ; jours ouvrés (du lundi au "
+        f"vendredi, hors jours fériés) après le jour de l'envoi. L'AMIL répond en {allowed} jours ouvrés au plus.",
         figures=[
             ("Délai médian", f"{format_cell(median)} jour(s) ouvré(s)" if median is not None else "—"),
             (f"Réponses au-delà de {allowed} jours ouvrés", late),

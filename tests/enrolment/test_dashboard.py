@@ -146,7 +146,7 @@ def test_response_times_in_working_days_with_the_median_and_those_late():
     answered(paris(2026, 3, 2, 10), paris(2026, 3, 2, 16))  # Monday, the same day: 0
     answered(paris(2026, 3, 2, 10), paris(2026, 3, 4, 9), DossierState.REFUSED)  # Wednesday: 2
     answered(paris(2026, 3, 6, 10), paris(2026, 3, 12, 9), DossierState.ATTENDED)  # Friday → Thursday: 4, late
-    answered(paris(2026, 1, 1, 0, 30), paris(2026, 1, 2, 9))  # New Year's Day (a holiday) → Friday: 1
+    answered(paris(2026, 1, 1, 0, 30), paris(2026, 1, 2, 9), DossierState.CANCELLED)  # a holiday → Friday: 1
     answered(paris(2025, 12, 31, 23, 30), paris(2026, 1, 5, 9))  # sent in 2025
     DossierFactory(submitted=True, submitted_at=paris(2026, 11, 30))  # still waiting
     table = dashboard.response_times(period())
