@@ -205,8 +205,8 @@ def _trainees(period, *group_by):
 
 
 def trainees_by_training(period):
-    groups = _trainees(period, "session__training__title")
-    rows = [[title, elus, hours] for (title,), (elus, hours) in sorted(groups.items())]
+    groups = _trainees(period, "session__training__title", "session__training_id")  # two trainings may share a title
+    rows = [[title, elus, hours] for (title, _), (elus, hours) in sorted(groups.items())]
     marks = period.attended()
     return Table(
         title="Élus formés et heures-stagiaires, par formation",
@@ -225,11 +225,11 @@ def trainees_by_training(period):
 
 
 def trainees_by_collectivite(period):
-    groups = _trainees(period, "mandate__collectivite__name", "mandate__collectivite__kind")
+    groups = _trainees(period, "mandate__collectivite__name", "mandate__collectivite__kind", "mandate__collectivite_id")
     kinds = dict(Collectivite.Kind.choices)
     rows = [
         [name or NO_COLLECTIVITE, kinds.get(kind, "—") if name else "—", elus, hours]
-        for (name, kind), (elus, hours) in sorted(groups.items(), key=lambda item: (-item[1][1], item[0][0] or "~"))
+        for (name, kind, _), (elus, hours) in sorted(groups.items(), key=lambda item: (-item[1][1], item[0][0] or "~"))
     ]
     return Table(
         title="Élus formés et heures-stagiaires, par collectivité",
@@ -250,25 +250,30 @@ def trainees_by_collectivite(period):
 def invitation_funnel(period):
     """Invitations created in the year → openings of their links → dossiers created → sent → accepted."""
     invitations = Invitation.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
-    links = invitations.order_by().values("collectivite__name").annotate(count=Count("pk"), opened=Sum("open_count"))
+    links = (
+        invitations.order_by()
+        .values("collectivite_id", "collectivite__name")
+        .annotate(count=Count("pk"), opened=Sum("open_count"))
+    )
     dossiers = (
         Dossier.objects.filter(invitation__in=invitations)
         .order_by()
-        .values("invitation__collectivite__name")
+        .values("invitation__collectivite_id")
         .annotate(
             created=Count("pk"),
             sent=Count("pk", filter=Q(submitted_at__isnull=False)),
             accepted=Count("pk", filter=Q(state__in=ENROLLED_STATES)),
         )
     )
-    by_name = {row["collectivite__name"]: [row["count"], row["opened"] or 0, 0, 0, 0] for row in links}
+    by_collectivite = {
+        row["collectivite_id"]: [row["collectivite__name"], row["count"], row["opened"] or 0, 0, 0, 0] for row in links
+    }
     for row in dossiers:
-        counts = by_name[row["invitation__collectivite__name"]]
-        counts[2:] = [row["created"], row["sent"], row["accepted"]]
-    rows = [
-        [name or "Toutes les collectivités (lien général)", *counts]
-        for name, counts in sorted(by_name.items(), key=lambda item: (item[0] is None, item[0] or ""))
-    ]
+        by_collectivite[row["invitation__collectivite_id"]][3:] = [row["created"], row["sent"], row["accepted"]]
+    # By name, the links for every collectivité last.
+    rows = sorted(by_collectivite.values(), key=lambda row: (row[0] is None, row[0] or ""))
+    for row in rows:
+        row[0] = row[0] or "Toutes les collectivités (lien général)"
     totals = [sum(row[i] for row in rows) for i in range(1, 6)]
     columns = ["Collectivité", "Invitations", "Ouvertures du lien", "Dossiers créés", "Dossiers envoyés", "Validés"]
     return Table(
