@@ -56,6 +56,8 @@ def test_every_chart_is_svg_without_style_and_each_csv_matches_its_table(staff_c
     response = staff_client.get(reverse("dashboard"), {"annee": 2026})
     page = page_text(response)
     assert "Tableau de bord 2026" in page
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'self'" in policy and "unsafe-inline" not in policy
     svgs = re.findall(r'<svg class="dashboard-chart".*?</svg>', page, flags=re.S)
     assert len(svgs) >= 5
     for svg in svgs:
