@@ -282,7 +282,7 @@ class SessionBackofficeMixin:
         session = self._session(request, pk, "change")
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        rendered = dict((d.pk, pdf) for d, pdf in certificates.rendered_for_sending(session))
+        rendered = {d.pk: pdf for d, pdf in certificates.rendered_for_sending(session)}
         dossier_admin = self._dossier_admin()
         if not rendered:
             dossier_admin.message_user(
