@@ -24,6 +24,7 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("formations/", include("trainings.urls")),
     path("dossiers/", include("enrolment.urls")),
+    path("admin/tableau-de-bord/", include("enrolment.dashboard_urls")),
     path("admin/", admin.site.urls),
 ]
 

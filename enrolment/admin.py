@@ -24,7 +24,7 @@ from dife_portal.admin_search import BoundedSearchMixin
 from dife_portal.csv_export import csv_response
 from trainings.models import Session
 
-from . import admin_identity, admin_sessions, attendance, convocations, rules, services, todo  # noqa: F401 (admin_identity, admin_sessions register)
+from . import admin_identity, admin_sessions, attendance, convocations, documents, rules, services, todo  # noqa: F401 (admin_identity, admin_sessions register)
 from .admin_actions import run_for_each, run_with_reason
 from .exceptions import EnrolmentError
 from .forms import StaffReasonForm
@@ -437,12 +437,19 @@ class DossierAdmin(BoundedSearchMixin, admin.ModelAdmin):
         return redirect("admin:enrolment_dossier_change", dossier.pk)
 
     def certificate_view(self, request, pk):
-        from .admin_sessions import render_certificates
+        """The élu's certificate of attendance (PDF); refused, with the reason, unless the élu is marked present."""
+        from .admin_sessions import file_response
 
         dossier = self.get_object(request, str(pk))
-        if dossier is None or dossier.state != DossierState.ATTENDED:
+        if dossier is None:
             raise Http404
-        return render_certificates(request, dossier.session, [dossier])
+        if not self.has_view_permission(request, dossier):
+            raise PermissionDenied
+        try:
+            return file_response(*documents.certificate(dossier))
+        except EnrolmentError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect("admin:enrolment_dossier_change", dossier.pk)
 
     # --- Assisted enrolment ("Inscrire un élu") --------------------------------------------------------------
 

@@ -1,13 +1,13 @@
-"""The session in the staff back-office: its participants, presence, convocations and printable documents.
+"""The session in the staff back-office: its participants, presence, convocations and documents (PDF).
 
 `SessionAdmin` extends the catalogue's `trainings.admin.SessionAdmin` (and replaces it in the admin site) with
 the pages below, under /admin/trainings/session/<pk>/… Each page needs the matching dossier permission (view to
 read and print, change to mark presence and send convocations); every change goes through the enrolment services.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,12 +18,9 @@ from dife_portal.csv_export import csv_response
 from trainings.admin import SessionAdmin as CatalogueSessionAdmin
 from trainings.models import Session
 
-from . import attendance, convocations, rules, seats, services, todo
+from . import attendance, certificates, convocations, documents, rules, seats, services, todo
 from .admin_actions import run_for_each
 from .models import Dossier, DossierState
-
-# Empty lines at the end of each attendance sheet, for a participant added on the day.
-BLANK_ROWS = 3
 
 
 class SessionSituationFilter(admin.SimpleListFilter):
@@ -84,21 +81,12 @@ def participant_rows(dossiers, *, with_session=False):
     return header, (row(d) for d in dossiers)
 
 
-def render_certificates(request, session, dossiers):
-    """The printable certificates of attendance (attestations de présence), one A4 page per élu."""
-    context = {
-        "title": "Attestations de présence",
-        "session": session,
-        "training": session.training,
-        "rows": attendance.rows(dossiers),
-        "days": attendance.session_days(session),
-        "place": convocations.location(session),
-        "is_remote": convocations.is_remote(session),
-        "signing_place": attendance.signing_place(),
-        "today": timezone.localdate(),
-        "back_url": reverse("admin:trainings_session_participants", args=[session.pk]),
-    }
-    return TemplateResponse(request, "enrolment/documents/certificates.html", context)
+def file_response(filename, content, content_type=documents.PDF_CONTENT_TYPE, *, inline=True):
+    """A generated document: shown by the browser (PDF) or downloaded (zip)."""
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
 
 
 class SessionBackofficeMixin:
@@ -113,8 +101,10 @@ class SessionBackofficeMixin:
             view(self.participants_csv_view, "participants.csv", "participants_csv"),
             view(self.presence_view, "presence", "presence"),
             view(self.convocations_view, "convocations", "convocations"),
+            view(self.convocation_preview_view, "convocations/apercu.pdf", "convocation_preview"),
             view(self.attendance_sheets_view, "emargement", "attendance_sheets"),
             view(self.certificates_view, "attestations", "certificates"),
+            view(self.send_certificates_view, "attestations/envoi", "send_certificates"),
         ]
         return urls + super().get_urls()
 
@@ -185,6 +175,9 @@ class SessionBackofficeMixin:
             can_mark_presence=can_change and started,
             can_convoke=can_change and not started and not session.is_cancelled,
             attended_count=sum(1 for d in groups["enrolled"] if d.state == DossierState.ATTENDED),
+            certificates_to_send=sum(
+                1 for d in groups["enrolled"] if d.state == DossierState.ATTENDED and d.certificate_sent_at is None
+            ),
             can_add_dossier=self._dossier_admin().has_add_permission(request) and session.is_registration_open,
             can_invite=request.user.has_perm("trainings.add_invitation"),
             dossiers_url=reverse("admin:enrolment_dossier_changelist"),
@@ -257,25 +250,57 @@ class SessionBackofficeMixin:
         )
         return TemplateResponse(request, "admin/enrolment/session_convocations.html", context)
 
-    # --- Printable documents -------------------------------------------------------------------------------------
+    def convocation_preview_view(self, request, pk):
+        """The convocation PDF the first élu to convoke would receive, nothing sent."""
+        session = self._session(request, pk, "change")
+        dossier = convocations.to_convoke(session, again=True).select_related("session__training").first()
+        if dossier is None:
+            raise Http404
+        return file_response(*documents.convocation(dossier))
+
+    # --- Documents (PDF) ---------------------------------------------------------------------------------------
 
     def attendance_sheets_view(self, request, pk):
         session = self._session(request, pk, "view")
-        context = {
-            "title": "Feuilles d'émargement",
-            "session": session,
-            "training": session.training,
-            "half_days": attendance.half_days(session),
-            "rows": attendance.rows(attendance.enrolled(session)),
-            "blank_rows": range(BLANK_ROWS),
-            "place": convocations.location(session),
-            "back_url": reverse("admin:trainings_session_participants", args=[session.pk]),
-        }
-        return TemplateResponse(request, "enrolment/documents/attendance_sheets.html", context)
+        return file_response(*documents.attendance_sheets(session))
 
     def certificates_view(self, request, pk):
+        """All the certificates of the session, one PDF per élu marked present, in a zip."""
         session = self._session(request, pk, "view")
-        return render_certificates(request, session, attendance.attended(session))
+        archive = documents.certificates_zip(session)
+        if archive is None:
+            self._dossier_admin().message_user(
+                request,
+                "Aucun élu n'est marqué présent à cette session : notez d'abord la présence ci-dessous.",
+                messages.WARNING,
+            )
+            return redirect("admin:trainings_session_participants", session.pk)
+        filename, content = archive
+        return file_response(filename, content, "application/zip", inline=False)
+
+    def send_certificates_view(self, request, pk):
+        """ "Envoyer les attestations": each élu marked present receives their certificate by e-mail, once."""
+        session = self._session(request, pk, "change")
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        rendered = {d.pk: pdf for d, pdf in certificates.rendered_for_sending(session)}
+        dossier_admin = self._dossier_admin()
+        if not rendered:
+            dossier_admin.message_user(
+                request,
+                "Aucune attestation à envoyer : toutes ont déjà été envoyées, ou aucun élu n'est marqué présent.",
+                messages.WARNING,
+            )
+        else:
+            run_for_each(
+                dossier_admin,
+                request,
+                Dossier.objects.filter(pk__in=rendered).order_by("pk"),
+                lambda dossier, by: certificates.send_certificate(dossier, by=by, pdf=rendered[dossier.pk]),
+                "{count} attestation(s) envoyée(s) par e-mail.",
+                history="Attestation de présence envoyée.",
+            )
+        return redirect("admin:trainings_session_participants", session.pk)
 
 
 class SessionAdmin(SessionBackofficeMixin, CatalogueSessionAdmin):

@@ -9,6 +9,7 @@ ends after 1 pm: 9h00–12h30 is a morning, 14h00–17h00 an afternoon, 9h00–1
 import datetime
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -129,6 +130,12 @@ def enrolled(session):
 def attended(session):
     """The élus marked present: one certificate each."""
     return [d for d in enrolled(session) if d.state == DossierState.ATTENDED]
+
+
+def hours_attended(dossier):
+    """The hours of training the élu followed, from the presence mark: presence is noted for the whole session,
+    so an élu marked present followed the training's duration, and any other élu none of it."""
+    return dossier.session.training.duration_hours if dossier.state == DossierState.ATTENDED else Decimal(0)
 
 
 def rows(dossiers):

@@ -1,5 +1,5 @@
 """Convocations: the e-mail an accepted élu receives before the session (dates, place, access, contact),
-with an `.ics` file that adds each day of the session to their calendar."""
+with the convocation as a PDF and an `.ics` file that adds each day of the session to their calendar."""
 
 from urllib.parse import urlsplit
 
@@ -10,7 +10,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from trainings.models import Modality
 
-from . import attendance, emails
+from . import attendance, documents, emails
 from .exceptions import EnrolmentError, TransitionNotAllowed
 from .models import Dossier, DossierEvent, DossierLog, DossierState
 
@@ -84,7 +84,7 @@ def calendar_file(dossier, now=None):
 
 
 def send_convocation(dossier, *, by):
-    """E-mail the convocation (with its `.ics`) to an accepted élu, and log it on the dossier.
+    """E-mail the convocation (its PDF and its `.ics`) to an accepted élu, and log it on the dossier.
 
     May be sent again (after a change of room, for instance): each sending is logged.
     """
@@ -110,7 +110,10 @@ def send_convocation(dossier, *, by):
         emails.dossier_email(
             "convocation",
             dossier,
-            attachments=[(ICS_FILENAME, calendar_file(dossier, now), ICS_CONTENT_TYPE)],
+            attachments=[
+                documents.convocation(dossier) + (documents.PDF_CONTENT_TYPE,),
+                (ICS_FILENAME, calendar_file(dossier, now), ICS_CONTENT_TYPE),
+            ],
             **email_context(session),
         )
     return dossier

@@ -18,6 +18,7 @@ SUBJECTS = {
     "draft_reminder": "Votre dossier d'inscription n'est pas encore envoyé",
     "prepared": "Votre dossier d'inscription est prêt : vérifiez-le et envoyez-le",
     "convocation": "Votre convocation à la formation",
+    "certificate": "Votre attestation de présence à la formation",
 }
 
 

@@ -67,6 +67,7 @@ class Dossier(models.Model):
     elu_comment = models.TextField("message de l'élu", blank=True)
     reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
     convocation_sent_at = models.DateTimeField("convocation envoyée le", null=True, blank=True)
+    certificate_sent_at = models.DateTimeField("attestation envoyée le", null=True, blank=True)
 
     # What the AMIL receives: pre-filled from the élu's account, editable while the dossier is a draft.
     # The verified identity (names, birth) is copied from the account when the dossier is sent.
@@ -147,6 +148,7 @@ class DossierEvent(models.TextChoices):
     ATTENDED = "attended", "Formation suivie"
     ABSENT = "absent", "Absent à la formation"
     CONVOCATION_SENT = "convocation_sent", "Convocation envoyée"
+    CERTIFICATE_SENT = "certificate_sent", "Attestation de présence envoyée"
 
 
 class DossierLog(models.Model):

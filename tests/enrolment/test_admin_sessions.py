@@ -1,15 +1,17 @@
 import csv
 import io
+import zipfile
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
+from pypdf import PdfReader
 
 from enrolment.models import DossierEvent, DossierState
 from mailing.models import OutgoingEmail
 from tests.enrolment.conftest import paris, staff_in
 from tests.factories import DossierFactory, MandateFactory, SessionFactory, UserFactory
-from tests.utils import page_text
+from tests.utils import page_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -127,11 +129,14 @@ def test_convocations_preview_then_send_to_the_accepted_only(manager_client, man
     page = page_text(preview)
     assert "2 élus recevront leur convocation par e-mail" in page
     assert "Votre convocation à la formation — AMIL" in page and "voici votre convocation" in page
+    pdf = manager_client.get(url("convocation_preview", session))
+    assert pdf["Content-Type"] == "application/pdf" and "CONVOCATION" in pdf_text(pdf.content)
     assert not OutgoingEmail.objects.exists()
     response = manager_client.post(url("convocations", session), follow=True)
     assert "2 convocation(s) envoyée(s)" in page_text(response)
     assert sorted(OutgoingEmail.objects.values_list("to", flat=True)) == sorted([first.user.email, second.user.email])
-    assert all(e.attachments.get().filename == "convocation.ics" for e in OutgoingEmail.objects.all())
+    for email in OutgoingEmail.objects.all():
+        assert [a.filename for a in email.attachments.all()] == ["convocation.pdf", "convocation.ics"]
     assert first.logs.get().event == DossierEvent.CONVOCATION_SENT and first.logs.get().by == manager
     # Sent again only when asked.
     again = page_text(manager_client.get(url("convocations", session)))
@@ -140,37 +145,68 @@ def test_convocations_preview_then_send_to_the_accepted_only(manager_client, man
     assert OutgoingEmail.objects.count() == 4
 
 
-def test_attendance_sheets_have_one_page_per_half_day_and_a_signature_cell_per_elu(manager_client):
+def test_attendance_sheets_are_one_pdf_page_per_half_day_with_the_enrolled_names(manager_client):
     two_days = SessionFactory(starts_at=paris(2027, 3, 29, 9), ends_at=paris(2027, 3, 30, 17))
     for name in ("Zola", "Arnaud"):
         enrol(two_days, DossierState.ACCEPTED, birth_name=name)
     enrol(two_days, DossierState.SUBMITTED, birth_name="Attente")
     response = manager_client.get(url("attendance_sheets", two_days))
-    page = page_text(response)
-    assert response.status_code == 200 and '<html lang="fr">' in page
-    assert page.count("Feuille d'émargement</h1>") == 4
-    assert page.count("<strong>Matin</strong>") == 2 and page.count("<strong>Après-midi</strong>") == 2
-    assert "lundi 29 mars 2027" in page and "mardi 30 mars 2027" in page
-    assert page.count('<td class="signature">') == 4 * (2 + 3)  # two élus and three blank lines per sheet
-    assert page.index("ARNAUD") < page.index("ZOLA") and "ATTENTE" not in page
-    assert "Maison des Maires d'Indre-et-Loire" in page and "34, Place de la Préfecture" in page
-    assert "css/documents.css" in page
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('inline; filename="emargement-')
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert len(pages) == 4
+    texts = [page.extract_text() for page in pages]
+    assert [("Matin" in t, "Après-midi" in t) for t in texts] == [(True, False), (False, True)] * 2
+    assert "lundi 29 mars 2027" in texts[0] and "mardi 30 mars 2027" in texts[3]
+    for text in texts:
+        assert "FEUILLE D'ÉMARGEMENT" in text and "Maison des Maires d'Indre-et-Loire" in text
+        assert text.index("ARNAUD") < text.index("ZOLA") and "ATTENTE" not in text
+        assert "Intervenant(e) : nom et signature" in text
 
 
-def test_certificates_only_for_elus_marked_present(manager_client, past_session):
+def test_certificates_of_a_session_are_a_zip_of_one_pdf_per_elu_marked_present(manager_client, past_session):
     present = enrol(past_session, DossierState.ATTENDED, birth_name="Garnier", first_names="Sylvie")
+    enrol(past_session, DossierState.ATTENDED, birth_name="Moreau", first_names="Jean")
     enrol(past_session, DossierState.ABSENT, birth_name="Absente")
-    page = page_text(manager_client.get(url("certificates", past_session)))
-    assert page.count("Attestation de présence</h1>") == 1
-    assert "GARNIER Sylvie" in page and "ABSENTE" not in page
-    assert "a suivi la formation <strong>« Les pouvoirs de police du maire »</strong>" in page
-    assert "d'une durée de 7 heures" in page and "Fait à Tours, le" in page
+    response = manager_client.get(url("certificates", past_session))
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].startswith('attachment; filename="attestations-')
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = archive.namelist()
+    assert len(names) == 2 and names[0].endswith("-garnier-sylvie.pdf") and names[1].endswith("-moreau-jean.pdf")
+    text = pdf_text(archive.read(names[0]))
+    assert "GARNIER Sylvie" in text and "MOREAU" not in text and "ABSENTE" not in text
+    assert "Les pouvoirs de police du maire" in text and "Durée suivie 7 heures" in text
     one = manager_client.get(reverse("admin:enrolment_dossier_certificate", args=[present.pk]))
-    assert one.status_code == 200 and "GARNIER Sylvie" in page_text(one)
-    not_present = enrol(past_session, DossierState.ACCEPTED)
-    assert manager_client.get(reverse("admin:enrolment_dossier_certificate", args=[not_present.pk])).status_code == 404
-    empty = SessionFactory(days_ahead=-2)
-    assert "Aucun élu n'est marqué présent" in page_text(manager_client.get(url("certificates", empty)))
+    assert one["Content-Type"] == "application/pdf" and "GARNIER Sylvie" in pdf_text(one.content)
+
+
+def test_a_certificate_is_refused_for_an_elu_not_marked_present(manager_client, past_session):
+    absent = enrol(past_session, DossierState.ABSENT)
+    response = manager_client.get(reverse("admin:enrolment_dossier_certificate", args=[absent.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:enrolment_dossier_change", args=[absent.pk])
+    assert "Cet élu n'est pas noté présent à la session : aucune attestation ne peut être délivrée." in page_text(
+        response
+    )
+    nobody = manager_client.get(url("certificates", SessionFactory(days_ahead=-2)), follow=True)
+    assert "Aucun élu n'est marqué présent à cette session" in page_text(nobody)
+
+
+def test_send_certificates_emails_each_elu_marked_present_once(manager_client, manager, past_session):
+    present = enrol(past_session, DossierState.ATTENDED, birth_name="Garnier")
+    enrol(past_session, DossierState.ABSENT)
+    enrol(past_session, DossierState.ACCEPTED)
+    page = page_text(manager_client.get(url("participants", past_session)))
+    assert "Envoyer les attestations (1)" in page
+    assert manager_client.get(url("send_certificates", past_session)).status_code == 405
+    response = manager_client.post(url("send_certificates", past_session), follow=True)
+    assert "1 attestation(s) envoyée(s) par e-mail." in page_text(response)
+    email = OutgoingEmail.objects.get()
+    assert email.to == present.user.email and "GARNIER" in pdf_text(email.attachments.get().content)
+    assert present.logs.get().event == DossierEvent.CERTIFICATE_SENT and present.logs.get().by == manager
+    assert "Les attestations de présence ont été envoyées à tous les élus marqués présents." in page_text(response)
+    again = manager_client.post(url("send_certificates", past_session), follow=True)
+    assert "Aucune attestation à envoyer" in page_text(again) and OutgoingEmail.objects.count() == 1
 
 
 def test_session_pages_need_the_dossier_permissions(client, session):
@@ -184,6 +220,7 @@ def test_session_pages_need_the_dossier_permissions(client, session):
     assert client.get(url("participants", session)).status_code == 200
     assert client.get(url("convocations", session)).status_code == 403
     assert client.post(url("presence", session), {"presence": "attended", "dossier": [dossier.pk]}).status_code == 403
+    assert client.post(url("send_certificates", session)).status_code == 403
 
 
 def test_session_admin_links_to_participants_and_filters_what_needs_watching(manager_client, session):
@@ -201,3 +238,11 @@ def test_session_admin_links_to_participants_and_filters_what_needs_watching(man
         reverse("admin:trainings_invitation_generate"), {"training": session.training_id, "session": session.pk}
     )
     assert generate.context["form"].initial["session"] == str(session.pk)
+
+
+def test_a_certificate_needs_the_permission_to_view_dossiers(client, past_session):
+    present = enrol(past_session, DossierState.ATTENDED)
+    client.force_login(UserFactory(staff=True))  # the catalogue only
+    assert client.get(reverse("admin:enrolment_dossier_certificate", args=[present.pk])).status_code == 403
+    client.force_login(staff_in("Vérification d'identité"))  # may read dossiers
+    assert client.get(reverse("admin:enrolment_dossier_certificate", args=[present.pk])).status_code == 200

@@ -8,6 +8,7 @@ from enrolment.models import DossierEvent, DossierState
 from mailing.models import OutgoingEmail
 from tests.enrolment.conftest import PARIS, paris
 from tests.factories import DossierFactory, SessionFactory
+from tests.utils import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +40,9 @@ def test_the_calendar_file_has_one_event_per_day_in_paris_time(two_days):
     assert events[0].decoded("dtstart").tzinfo.key == PARIS.key
 
 
-def test_sending_a_convocation_logs_it_and_queues_the_email_with_the_ics(two_days, staff, time_machine):
+def test_sending_a_convocation_logs_it_and_queues_the_email_with_the_pdf_and_the_ics(two_days, staff, time_machine):
     time_machine.move_to(paris(2027, 3, 10, 10), tick=False)
-    dossier = DossierFactory(session=two_days, accepted=True)
+    dossier = DossierFactory(session=two_days, accepted=True, birth_name="Garnier", first_names="Sylvie")
     convocations.send_convocation(dossier, by=staff)
     dossier.refresh_from_db()
     assert dossier.convocation_sent_at == paris(2027, 3, 10, 10) and dossier.state == DossierState.ACCEPTED
@@ -62,12 +63,26 @@ def test_sending_a_convocation_logs_it_and_queues_the_email_with_the_ics(two_day
         "Lieu : Salle des fêtes, 60 quai du Général de Gaulle, 37400 Amboise",
         "Accès : Parking du château à 200 m.",
         "Contact : ",
+        "convocation.pdf",
         "convocation.ics",
     ):
         assert text in email.body_text
-    [attachment] = email.attachments.all()
-    assert (attachment.filename, attachment.content_type) == ("convocation.ics", "text/calendar")
-    assert len(Calendar.from_ical(bytes(attachment.content)).walk("VEVENT")) == 2
+    pdf, ics = email.attachments.all()
+    assert (pdf.filename, pdf.content_type) == ("convocation.pdf", "application/pdf")
+    text = pdf_text(pdf.content)
+    for expected in (
+        "Maison des Maires d'Indre-et-Loire",
+        "GARNIER Sylvie",
+        "Prévenir et gérer les conflits",
+        "lundi 29 mars 2027, de 9h00 à 17h00",
+        "mardi 30 mars 2027, de 9h00 à 17h00",
+        "Salle des fêtes, 60 quai du Général de Gaulle, 37400 Amboise",
+        "Parking du château à 200 m.",
+        "7 heures",
+    ):
+        assert expected in text, expected
+    assert (ics.filename, ics.content_type) == ("convocation.ics", "text/calendar")
+    assert len(Calendar.from_ical(bytes(ics.content)).walk("VEVENT")) == 2
 
 
 def test_only_accepted_dossiers_of_sessions_to_come_are_convoked(staff, time_machine):

@@ -38,6 +38,11 @@ STAFF_WITHOUT_PERMISSION = {
     "admin:view_on_site": {302},  # the public page of a published training
     "admin:app_list": {404},
     "admin/(?P<url>.*)$": {404},
+    # The dashboard and the activity report: counts only, for every staff member.
+    "dashboard": {200},
+    "dashboard_csv": {200},
+    "activity_report": {200},
+    "activity_report_csv": {200},
 }
 # Admin URLs that answer without a staff sign-in (everything else redirects to ADMIN_LOGIN).
 OPEN_TO_ALL = {"admin:login": {200}, "admin:logout": {302, 405}}
@@ -76,6 +81,8 @@ def url_for(route, model, world):
     if route.startswith("admin/r/"):
         training = world.draft.session.training
         return [reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(training).pk, training.pk])]
+    if route == "admin/tableau-de-bord/<slug:key>.csv":
+        return [reverse("dashboard_csv", args=["collectivites"])]
     if route == "admin/autocomplete/":
         return ["/admin/autocomplete/?app_label=accounts&model_name=mandate&field_name=user&term=Vauc"]
     values = {}

@@ -287,6 +287,11 @@ def first_day_of(kind, today, length=1):
     raise ValueError(kind)
 
 
+def seed_past_activity(verbosity):
+    """Past sessions with presence marks, invitations and answers: what the staff dashboard shows."""
+    call_command("seed_activity_demo", verbosity=verbosity)
+
+
 class Command(BaseCommand):
     help = "Charge les données de démonstration (idempotent : peut être relancé sans créer de doublons)."
 
@@ -306,6 +311,7 @@ class Command(BaseCommand):
             self.fill_session(full_session, staff)
         call_command("seed_accounts_demo", elu_email=DEMO_ELU_EMAIL, verbosity=options["verbosity"])
         call_command("seed_backoffice_demo", verbosity=options["verbosity"])
+        seed_past_activity(options["verbosity"])
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.stdout.write(f"  Équipe : {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD} (administration : /admin/)")
         self.stdout.write(f"  Élu : {DEMO_ELU_EMAIL} / {DEMO_ELU_PASSWORD}")
