@@ -219,6 +219,13 @@ DIFE_YEARLY_CREDIT_EUROS = 400
 HOURLY_COST_CAP_EUROS = 80
 DEFAULT_SESSION_SEATS = 15
 DIFE_CDC_EMAIL = "dfp_mcf_gestion-des-droits-et-formations@caissedesdepots.fr"
+# Mon Compte Formation (trainings/mcf.py): a training's page is built from its two identifiers; without them the
+# élu starts from the sign-in page the guide gives and searches.
+MCF_TRAINING_URL = env(
+    "MCF_TRAINING_URL",
+    default="https://www.moncompteformation.gouv.fr/espace-prive/html/#/formation/recherche/{training_id}/{action_id}",
+)
+MCF_SIGN_IN_URL = env("MCF_SIGN_IN_URL", default="https://www.moncompteformation.gouv.fr/espace-prive/html/#/connexion")
 
 # django-axes: lock a login after repeated failures, per username and per IP.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -120,6 +120,11 @@ class TrainingFactory(factory.django.DjangoModelFactory):
 
     class Params:
         unpublished = factory.Trait(is_published=False)
+        # Identified on Mon Compte Formation: the links open this very training there.
+        mcf = factory.Trait(
+            mcf_training_id=factory.Sequence(lambda n: f"12345678900012_AMIL-{n:04d}"),
+            mcf_action_id=factory.Sequence(lambda n: f"12345678900012_AMIL-{n:04d}-A"),
+        )
         remote = factory.Trait(modality=Modality.REMOTE)
         blended = factory.Trait(modality=Modality.BLENDED)
 

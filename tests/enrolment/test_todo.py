@@ -58,6 +58,7 @@ def test_items_count_what_needs_doing(time_machine):
         "Dossiers en attente de réponse": 2,
         "dont en attente depuis plus de 2 jours ouvrés": 1,
         "Pièces d'identité à vérifier": 1,
+        "Formations publiées sans identifiants Mon Compte Formation": 3,
         "Sessions dont les inscriptions ferment dans les 7 jours": 0,
         "Sessions à venir complètes": 0,
     }

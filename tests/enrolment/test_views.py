@@ -95,7 +95,7 @@ def test_start_after_the_deadline_offers_no_button(client, elu):
 
 
 def test_dossier_page_shows_price_balance_remaining_cost_days_left_and_mcf_link(client, elu):
-    session = SessionFactory(days_ahead=30, moncompteformation_url="https://www.moncompteformation.gouv.fr/s/1")
+    session = SessionFactory(days_ahead=30, training__mcf=True)
     session.training.price = Decimal("900")
     session.training.save()
     elu.dife_balance = Decimal("700")
@@ -149,8 +149,9 @@ def test_form_errors_are_summarised_and_what_was_typed_is_kept(client, elu, sess
 
 
 def test_saving_the_form_leads_to_the_review_then_sending(client, elu, session, mailoutbox, committed):
-    session.moncompteformation_url = "https://www.moncompteformation.gouv.fr/espace-prive/html/#/formation/1"
-    session.save()
+    session.training.mcf_training_id = "12345678900012_BUDGET"
+    session.training.mcf_action_id = "12345678900012_BUDGET-TOURS"
+    session.training.save()
     dossier, _ = services.create_draft(elu, session)
     client.force_login(elu)
     response = client.post(
