@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -147,6 +149,58 @@ class DossierEvent(models.TextChoices):
     ATTENDED = "attended", "Formation suivie"
     ABSENT = "absent", "Absent à la formation"
     CONVOCATION_SENT = "convocation_sent", "Convocation envoyée"
+
+
+class SatisfactionAnswer(models.Model):
+    """One participant's answer to the satisfaction questionnaire (enrolment.satisfaction), kept apart from who gave
+    it: only the session is recorded, and a random key, so that no one can tell whose answer it is."""
+
+    class Objectives(models.TextChoices):
+        YES = "oui", "Oui"
+        PARTLY = "en_partie", "En partie"
+        NO = "non", "Non"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(
+        "trainings.Session", on_delete=models.CASCADE, related_name="satisfaction_answers", verbose_name="session"
+    )
+    overall = models.PositiveSmallIntegerField("appréciation générale (1 à 5)")
+    objectives_met = models.CharField("objectifs atteints", max_length=10, choices=Objectives.choices)
+    usefulness = models.PositiveSmallIntegerField("utilité pour le mandat (1 à 5)")
+    would_recommend = models.BooleanField("recommanderait la formation")
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "réponse au questionnaire de satisfaction"
+        verbose_name_plural = "réponses au questionnaire de satisfaction"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(overall__gte=1, overall__lte=5), name="satisfaction_overall_1_5"),
+            models.CheckConstraint(
+                condition=models.Q(usefulness__gte=1, usefulness__lte=5), name="satisfaction_usefulness_1_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(objectives_met__in=["oui", "en_partie", "non"]), name="satisfaction_objectives_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Réponse au questionnaire — {self.session}"
+
+
+class SatisfactionReceipt(models.Model):
+    """That a participant has answered: one per dossier, enforced by the database (the answer itself is anonymous)."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="satisfaction_receipt", verbose_name="dossier"
+    )
+    answered_on = models.DateField("répondu le")
+
+    class Meta:
+        verbose_name = "participation au questionnaire de satisfaction"
+        verbose_name_plural = "participations au questionnaire de satisfaction"
+
+    def __str__(self):
+        return f"{self.dossier} — a répondu le {self.answered_on:%d/%m/%Y}"
 
 
 class DossierLog(models.Model):

@@ -27,7 +27,7 @@ SENT_STATES = (DossierState.SUBMITTED, DossierState.WAITLISTED)
 def _own_dossier(request, pk):
     """The signed-in élu's dossier, or 404: another élu's dossier does not exist for them."""
     return get_object_or_404(
-        Dossier.objects.select_related("session__training__organiser", "mandate__collectivite"),
+        Dossier.objects.select_related("session__training__organiser", "mandate__collectivite", "satisfaction_receipt"),
         pk=pk,
         user=request.user,
     )
@@ -75,7 +75,7 @@ def my_dossiers(request):
 
     def build():
         dossiers = (
-            user.dossiers.select_related("session__training")
+            user.dossiers.select_related("session__training", "satisfaction_receipt")
             .prefetch_related(Prefetch("logs", queryset=DossierLog.objects.order_by("at", "pk")))
             .order_by("-created_at")
         )

@@ -212,6 +212,12 @@ class DossierFactory(factory.django.DjangoModelFactory):
             refusal_reason="Session réservée aux communes adhérentes.",
         )
         cancelled = factory.Trait(state=DossierState.CANCELLED)
+        # Marked present; give it a past session (session__days_ahead=-3) for what comes after the training.
+        attended = factory.Trait(
+            state=DossierState.ATTENDED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            decided_at=factory.LazyFunction(timezone.now),
+        )
 
 
 class DossierLogFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from dife_portal.admin_search import BoundedSearchMixin
+from enrolment.admin_satisfaction import SatisfactionResultsMixin
 from enrolment.admin_sessions import SessionBackofficeMixin, SessionSituationFilter
 
 from . import (
@@ -267,7 +268,9 @@ class SessionUpcomingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(BoundedSearchMixin, SessionBackofficeMixin, HttpsUrlsMixin, admin.ModelAdmin):
+class SessionAdmin(
+    BoundedSearchMixin, SessionBackofficeMixin, SatisfactionResultsMixin, HttpsUrlsMixin, admin.ModelAdmin
+):
     # Participants, presence, convocations and printable documents: enrolment.admin_sessions.
     list_display = [
         "first_day_display",
