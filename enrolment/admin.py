@@ -28,7 +28,7 @@ from . import attendance, convocations, rules, services, todo
 from .admin_actions import run_for_each, run_with_reason
 from .exceptions import EnrolmentError
 from .forms import StaffReasonForm
-from .models import Dossier, DossierLog, DossierState
+from .models import Dossier, DossierLog, DossierState, FundingLog
 
 
 def _date(value):
@@ -60,6 +60,13 @@ class DossierLogInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class FundingLogInline(DossierLogInline):
+    model = FundingLog
+    fields = ["at", "by", "source", "from_state", "to_state", "note"]
+    readonly_fields = fields
+    verbose_name_plural = "financement Mon Compte Formation (qui, quand, source, de, vers)"
 
 
 class AwaitingAnswerFilter(admin.SimpleListFilter):
@@ -164,7 +171,7 @@ class DossierAdmin(BoundedSearchMixin, admin.ModelAdmin):
         "mandate__collectivite__name",
         "mandate_label",
     ]
-    inlines = [DossierLogInline]
+    inlines = [DossierLogInline, FundingLogInline]
     actions = ["accept", "refuse", "send_convocation", "mark_attended", "mark_absent", "cancel", "export_csv"]
     fieldsets = [
         (
@@ -197,6 +204,20 @@ class DossierAdmin(BoundedSearchMixin, admin.ModelAdmin):
                     "offer_expires_at",
                     "convocation_sent_at",
                     "reminder_sent_at",
+                ]
+            },
+        ),
+        (
+            "Financement Mon Compte Formation",
+            {
+                "fields": [
+                    "funding_state",
+                    "funding_state_since",
+                    "mcf_number",
+                    "mcf_requested_at",
+                    "proposal_sent_on",
+                    "entry_declared_on",
+                    "service_declared_on",
                 ]
             },
         ),

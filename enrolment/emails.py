@@ -18,6 +18,11 @@ SUBJECTS = {
     "draft_reminder": "Votre dossier d'inscription n'est pas encore envoyé",
     "prepared": "Votre dossier d'inscription est prêt : vérifiez-le et envoyez-le",
     "convocation": "Votre convocation à la formation",
+    "funding_proposal_sent": "Validez votre dossier sur Mon Compte Formation",
+    "funding_service_declared": "Confirmez votre présence et donnez votre avis sur Mon Compte Formation",
+    "funding_cancelled": "Votre dossier Mon Compte Formation est annulé",
+    "funding_refused": "Votre demande sur Mon Compte Formation n'a pas été acceptée",
+    "funding_expired": "Votre dossier Mon Compte Formation a expiré",
 }
 
 

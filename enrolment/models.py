@@ -30,6 +30,28 @@ ACTIVE_STATES = [
 SEAT_HOLDING_STATES = [DossierState.SUBMITTED, DossierState.ACCEPTED, DossierState.ATTENDED, DossierState.ABSENT]
 
 
+class FundingState(models.TextChoices):
+    """The élu's dossier on Mon Compte Formation, which the DIFE pays through (see enrolment/funding.py)."""
+
+    TODO = "todo", "À faire sur Mon Compte Formation"
+    REQUESTED = "requested", "Demande envoyée sur Mon Compte Formation"
+    TO_VALIDATE = "to_validate", "Proposition à valider"
+    VALIDATED = "validated", "Validée, payée par le DIFE"
+    IN_TRAINING = "in_training", "En formation"
+    SERVICE_DECLARED = "service_declared", "Service fait déclaré"
+    SERVICE_VALIDATED = "service_validated", "Service fait validé"
+    CANCELLED = "cancelled", "Annulée"
+    REFUSED = "refused", "Refusée"
+    EXPIRED = "expired", "Expirée"
+
+
+class FundingSource(models.TextChoices):
+    ELU = "elu", "Élu"
+    STAFF = "staff", "Équipe"
+    IMPORT = "import", "Import Mon Compte Formation"
+    SYSTEM = "system", "Automatique"
+
+
 class Dossier(models.Model):
     """An élu's registration request for one session. Its state changes only through enrolment.services."""
 
@@ -91,6 +113,18 @@ class Dossier(models.Model):
         help_text="Utilisé quand aucun mandat n'est enregistré dans le compte.",
     )
 
+    # The funding track on Mon Compte Formation, separate from the AMIL's decision (`state`); it changes only through
+    # enrolment.funding. Meaningful once the dossier is sent to the AMIL.
+    funding_state = models.CharField(
+        "financement Mon Compte Formation", max_length=20, choices=FundingState.choices, default=FundingState.TODO
+    )
+    funding_state_since = models.DateTimeField("étape de financement depuis le", null=True, blank=True)
+    mcf_number = models.CharField("n° de dossier Mon Compte Formation", max_length=12, blank=True)
+    mcf_requested_at = models.DateTimeField("demande Mon Compte Formation enregistrée le", null=True, blank=True)
+    proposal_sent_on = models.DateField("proposition envoyée le", null=True, blank=True)
+    entry_declared_on = models.DateField("entrée en formation déclarée le", null=True, blank=True)
+    service_declared_on = models.DateField("service fait déclaré le", null=True, blank=True)
+
     class Meta:
         verbose_name = "dossier d'inscription"
         verbose_name_plural = "dossiers d'inscription"
@@ -100,9 +134,15 @@ class Dossier(models.Model):
                 fields=["user", "session"],
                 condition=models.Q(state__in=ACTIVE_STATES),
                 name="one_active_dossier_per_session",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["mcf_number"], condition=~models.Q(mcf_number=""), name="unique_mcf_number_when_set"
+            ),
         ]
-        indexes = [models.Index(fields=["session", "state"])]
+        indexes = [
+            models.Index(fields=["session", "state"]),
+            models.Index(fields=["funding_state", "session"], name="dossier_funding_state"),
+        ]
 
     def __str__(self):
         return f"Dossier n° {self.pk} — {self.user}"
@@ -225,3 +265,27 @@ class DossierLog(models.Model):
     @property
     def label(self):
         return self.get_event_display() if self.event else self.get_to_state_display()
+
+
+class FundingLog(models.Model):
+    """One step of a dossier's funding track: who, when, from, to, and where the news came from."""
+
+    Source = FundingSource
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="funding_logs", verbose_name="dossier")
+    at = models.DateTimeField("le", auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="par"
+    )
+    source = models.CharField("source", max_length=10, choices=FundingSource.choices)
+    from_state = models.CharField("de", max_length=20, choices=FundingState.choices, blank=True)
+    to_state = models.CharField("vers", max_length=20, choices=FundingState.choices)
+    note = models.TextField("note", blank=True)
+
+    class Meta:
+        verbose_name = "étape du financement Mon Compte Formation"
+        verbose_name_plural = "historique du financement Mon Compte Formation"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"

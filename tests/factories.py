@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Collectivite, IdentityDocument, Mandate, User
 from accounts.models.user import IdentityMethod
-from enrolment.models import Dossier, DossierLog, DossierState
+from enrolment.models import Dossier, DossierLog, DossierState, FundingState
 from tests.files import pdf_bytes, png_bytes
 from trainings.models import Invitation, Modality, Organiser, Session, Theme, Training
 
@@ -218,6 +218,22 @@ class DossierFactory(factory.django.DjangoModelFactory):
             submitted_at=factory.LazyFunction(timezone.now),
             decided_at=factory.LazyFunction(timezone.now),
         )
+        # Funding track on Mon Compte Formation (the AMIL accepted the dossier).
+        mcf_requested = factory.Trait(
+            state=DossierState.ACCEPTED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            decided_at=factory.LazyFunction(timezone.now),
+            funding_state=FundingState.REQUESTED,
+            funding_state_since=factory.LazyFunction(timezone.now),
+            mcf_number=factory.Sequence(lambda n: f"{4200000000 + n}"),
+            mcf_requested_at=factory.LazyFunction(timezone.now),
+        )
+        mcf_to_validate = factory.Trait(
+            mcf_requested=True,
+            funding_state=FundingState.TO_VALIDATE,
+            proposal_sent_on=factory.LazyFunction(timezone.localdate),
+        )
+        mcf_validated = factory.Trait(mcf_requested=True, funding_state=FundingState.VALIDATED)
 
 
 class DossierLogFactory(factory.django.DjangoModelFactory):

@@ -21,7 +21,7 @@ def let_training_managers_read_the_results(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enrolment', '0004_staff_groups'),
+        ('enrolment', '0005_funding_track'),
         ('trainings', '0004_mcf_identifiers'),
     ]
 
