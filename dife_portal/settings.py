@@ -241,6 +241,9 @@ MCF_FRANCECONNECT_PLUS_SINCE = datetime.date.fromisoformat(env("MCF_FRANCECONNEC
 MCF_SEARCH_URL = env(
     "MCF_SEARCH_URL", default="https://www.moncompteformation.gouv.fr/espace-prive/html/#/formation/recherche"
 )
+# Staff and élu are told when an accepted dossier still has no MCF request this many days after the acceptance
+# (enrolment/funding_todo.py, the send_funding_reminders command).
+MCF_REQUEST_REMINDER_DAYS = env.int("MCF_REQUEST_REMINDER_DAYS", default=2)
 MCF_LOGIN_URL = env("MCF_LOGIN_URL", default="https://www.moncompteformation.gouv.fr/espace-prive/html/#/connexion")
 
 # django-axes: lock a login after repeated failures, per username and per IP.

@@ -26,6 +26,7 @@ from trainings.models import Session
 
 from . import attendance, convocations, rules, services, todo
 from .admin_actions import run_for_each, run_with_reason
+from .admin_funding import FundingAdminMixin, FundingTodoFilter
 from .exceptions import EnrolmentError
 from .forms import StaffReasonForm
 from .models import Dossier, DossierLog, DossierState, FundingLog
@@ -147,13 +148,15 @@ class AssistedEnrolmentForm(forms.Form):
 
 
 @admin.register(Dossier)
-class DossierAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class DossierAdmin(FundingAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
     # Few, narrow columns: the list stays readable next to the navigation and the filters.
-    list_display = ["elu", "collectivite", "session_display", "state", "sent_on", "identity_path"]
+    list_display = ["elu", "collectivite", "session_display", "state", "sent_on", "funding_display", "identity_path"]
     list_display_links = ["elu"]
     list_filter = [
         "state",
         AwaitingAnswerFilter,
+        "funding_state",
+        FundingTodoFilter,
         SessionFilter,
         ("session__training", admin.RelatedOnlyFieldListFilter),
         ("mandate__collectivite", admin.RelatedOnlyFieldListFilter),
@@ -172,7 +175,18 @@ class DossierAdmin(BoundedSearchMixin, admin.ModelAdmin):
         "mandate_label",
     ]
     inlines = [DossierLogInline, FundingLogInline]
-    actions = ["accept", "refuse", "send_convocation", "mark_attended", "mark_absent", "cancel", "export_csv"]
+    actions = [
+        "accept",
+        "refuse",
+        "send_convocation",
+        "mark_attended",
+        "mark_absent",
+        "cancel",
+        "funding_proposal_sent",
+        "funding_entry_declared",
+        "funding_service_declared",
+        "export_csv",
+    ]
     fieldsets = [
         (
             "Élu",

@@ -13,7 +13,7 @@ from accounts.models import IdentityDocument
 from trainings import deadlines
 from trainings.models import Session, Training
 
-from . import rules
+from . import funding_todo, rules
 from .models import Dossier, DossierState
 
 CLOSING_SOON_DAYS = 7
@@ -94,6 +94,7 @@ def items_for(user, now=None):
                 urgent=counts["overdue"] > 0,
             )
         )
+        items.extend(funding_todo.items(now))
     if user.has_perm("accounts.view_identitydocument"):
         pending = IdentityDocument.objects.filter(status=IdentityDocument.Status.PENDING).count()
         url = reverse("admin:accounts_identitydocument_changelist")

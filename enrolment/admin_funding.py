@@ -1,0 +1,164 @@
+"""The funding track on Mon Compte Formation in the dossier list: its column, its filters, and the batch actions
+for what the AMIL does in its EDOF space ("proposition envoyée", "entrée en formation déclarée", "service fait
+déclaré"), each asking the day it was done on an intermediate page. Every change goes through enrolment.funding
+(source: staff), which checks the transition, logs it and e-mails the élu.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from trainings import deadlines
+
+from . import funding, funding_rules, funding_todo
+from .admin_actions import run_for_each
+from .models import FundingSource, FundingState
+
+SESSION_DAY = "session"
+THAT_DAY = "date"
+
+
+class FundingTodoFilter(admin.SimpleListFilter):
+    title = "financement à suivre"
+    parameter_name = funding_todo.PARAM
+
+    def lookups(self, request, model_admin):
+        return funding_todo.filter_choices()
+
+    def queryset(self, request, queryset):
+        condition = funding_todo.condition(self.value(), timezone.now()) if self.value() else None
+        return queryset.filter(condition) if condition is not None else queryset
+
+
+class FundingDateForm(forms.Form):
+    """The day a step was done in EDOF: one date for all, or each dossier's session day (entry, "service fait")."""
+
+    when = forms.ChoiceField(
+        label="Date",
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Choisissez une des deux possibilités."},
+    )
+    on = forms.DateField(
+        label="Le",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Le jour où vous l'avez fait dans votre espace EDOF (pas de date future).",
+        error_messages={"invalid": "Cette date n'est pas valide : choisissez-la dans le calendrier (jj/mm/aaaa)."},
+    )
+
+    def __init__(self, *args, session_day_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = deadlines.paris_today()
+        if session_day_label:
+            self.fields["when"].choices = [(SESSION_DAY, session_day_label), (THAT_DAY, "Cette date pour tous :")]
+            self.fields["when"].initial = SESSION_DAY
+        else:
+            del self.fields["when"]
+
+    def clean(self):
+        cleaned = super().clean()
+        by_session = cleaned.get("when") == SESSION_DAY
+        if "when" in self.fields and not cleaned.get("when"):
+            self.add_error("when", "Choisissez une des deux possibilités.")
+        elif not by_session and not cleaned.get("on") and "on" not in self.errors:
+            self.add_error("on", "Indiquez la date.")
+        return cleaned
+
+    def day_for(self, dossier, session_day):
+        if self.cleaned_data.get("when") == SESSION_DAY:
+            return session_day(dossier.session)
+        return self.cleaned_data["on"]
+
+
+def run_with_date(modeladmin, request, queryset, step, *, title, success, history, session_day=None, day_label=None):
+    """Ask the day once, on an intermediate page, then run the funding `step` for each dossier."""
+    applying = "apply" in request.POST
+    form = FundingDateForm(request.POST if applying else None, session_day_label=day_label)
+    if applying and form.is_valid():
+
+        def service(dossier, by):
+            on = form.day_for(dossier, session_day)
+            return step(dossier, on=on, by=by, source=FundingSource.STAFF)
+
+        run_for_each(modeladmin, request, queryset, service, success, history=history)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "queryset": queryset.select_related("user", "session__training"),
+        "opts": modeladmin.model._meta,
+        "action": request.POST.get("action"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/enrolment/funding_date_action.html", context)
+
+
+def _first_day(session):
+    return session.first_day
+
+
+def _last_day(session):
+    return session.last_day
+
+
+class FundingAdminMixin:
+    """Mixed into enrolment.admin.DossierAdmin."""
+
+    @admin.display(description="financement MCF", ordering="funding_state")
+    def funding_display(self, dossier):
+        label = dossier.get_funding_state_display()
+        number = f"n° {dossier.mcf_number}" if dossier.mcf_number else ""
+        if dossier.funding_state == FundingState.TO_VALIDATE and dossier.proposal_sent_on:
+            last_day = funding_rules.proposal_deadline(dossier.proposal_sent_on)
+            return format_html(
+                "{}<br><small>{} — à valider au plus tard le {}</small>", label, number, f"{last_day:%d/%m/%Y}"
+            )
+        if number:
+            return format_html("{}<br><small>{}</small>", label, number)
+        return label
+
+    @admin.action(description="MCF : proposition envoyée (date)", permissions=["change"])
+    def funding_proposal_sent(self, request, queryset):
+        return run_with_date(
+            self,
+            request,
+            queryset,
+            funding.proposal_sent,
+            title="Noter la proposition envoyée sur EDOF",
+            success="{count} proposition(s) notée(s) : les élus ont reçu par e-mail le dernier jour pour valider.",
+            history="Mon Compte Formation : proposition envoyée.",
+        )
+
+    @admin.action(description="MCF : entrée en formation déclarée (date)", permissions=["change"])
+    def funding_entry_declared(self, request, queryset):
+        return run_with_date(
+            self,
+            request,
+            queryset,
+            funding.entry_declared,
+            title="Noter l'entrée en formation déclarée sur EDOF",
+            success="{count} entrée(s) en formation notée(s).",
+            history="Mon Compte Formation : entrée en formation déclarée.",
+            session_day=_first_day,
+            day_label="Le premier jour de la session de chaque dossier",
+        )
+
+    @admin.action(description="MCF : service fait déclaré (date)", permissions=["change"])
+    def funding_service_declared(self, request, queryset):
+        return run_with_date(
+            self,
+            request,
+            queryset,
+            funding.service_declared,
+            title="Noter le service fait déclaré sur EDOF",
+            success="{count} service(s) fait(s) noté(s) : les élus sont invités à confirmer leur présence sur "
+            "Mon Compte Formation.",
+            history="Mon Compte Formation : service fait déclaré.",
+            session_day=_last_day,
+            day_label="Le dernier jour de la session de chaque dossier",
+        )
