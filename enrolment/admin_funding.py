@@ -5,15 +5,18 @@ déclaré"), each asking the day it was done on an intermediate page. Every chan
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
 from trainings import deadlines
 
-from . import funding, funding_rules, funding_todo
+from . import funding, funding_rules, funding_todo, mcf_import
 from .admin_actions import run_for_each
 from .models import FundingSource, FundingState
 
@@ -106,8 +109,73 @@ def _last_day(session):
     return session.last_day
 
 
+IMPORT_SALT = "enrolment.mcf_import"
+IMPORT_MAX_AGE = 3600  # seconds between the preview and "Appliquer"
+
+
+class McfImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier exporté de votre espace EDOF",
+        help_text="La liste des dossiers, en CSV (séparateur ; ou ,) ou en Excel (.xlsx). Rien n'est modifié avant "
+        "que vous ayez vu l'aperçu et confirmé.",
+        error_messages={"required": "Choisissez le fichier à importer.", "empty": "Le fichier est vide."},
+    )
+
+
 class FundingAdminMixin:
     """Mixed into enrolment.admin.DossierAdmin."""
+
+    def get_urls(self):
+        return [
+            path(
+                "import-mon-compte-formation/",
+                self.admin_site.admin_view(self.mcf_import_view),
+                name="enrolment_dossier_mcf_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def mcf_import_view(self, request):
+        """Upload → preview (a dry run: what would change, the lines not matched) → "Appliquer" → report."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Importer la liste des dossiers de Mon Compte Formation",
+            "opts": self.model._meta,
+        }
+        form = McfImportForm()
+        if request.method == "POST" and "payload" in request.POST:
+            try:
+                data = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+            except signing.BadSignature:
+                messages.error(request, "L'aperçu a expiré (plus d'une heure) : importez le fichier à nouveau.")
+            else:
+                rows = [mcf_import.Row.from_payload(item) for item in data]
+                report = mcf_import.run(rows, by=request.user, dry_run=False)
+                count = len(report.changes)
+                self.message_user(
+                    request,
+                    f"Import appliqué : {count} dossier(s) mis à jour.",
+                    messages.SUCCESS if count else messages.INFO,
+                )
+                return TemplateResponse(
+                    request, "admin/enrolment/dossier/mcf_import.html", {**context, "report": report, "form": form}
+                )
+        elif request.method == "POST":
+            form = McfImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    rows = mcf_import.read(form.cleaned_data["file"])
+                except mcf_import.ImportFileError as error:
+                    context["file_errors"] = error.errors
+                else:
+                    report = mcf_import.run(rows, by=request.user, dry_run=True)
+                    context["report"] = report
+                    context["payload"] = signing.dumps(
+                        [row.to_payload() for row in rows], salt=IMPORT_SALT, compress=True
+                    )
+        return TemplateResponse(request, "admin/enrolment/dossier/mcf_import.html", {**context, "form": form})
 
     @admin.display(description="financement MCF", ordering="funding_state")
     def funding_display(self, dossier):

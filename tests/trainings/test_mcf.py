@@ -160,7 +160,8 @@ def test_the_admin_to_do_counts_published_trainings_without_identifiers(staff_cl
     TrainingFactory(mcf_training_id="12345678900012_X")  # half-entered: still no address
     TrainingFactory(mcf=True)
     TrainingFactory(unpublished=True)
-    item = next(item for item in todo.items_for(UserFactory(superuser=True)) if "Mon Compte Formation" in item.label)
+    label = "Formations publiées sans identifiants Mon Compte Formation"
+    item = next(item for item in todo.items_for(UserFactory(superuser=True)) if item.label == label)
     assert item.count == 2
     assert staff_client.get(item.url).context["cl"].result_count == 2
     assert "Formations publiées sans identifiants Mon Compte Formation" in page_text(
