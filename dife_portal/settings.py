@@ -244,6 +244,8 @@ MCF_SEARCH_URL = env(
 # Staff and élu are told when an accepted dossier still has no MCF request this many days after the acceptance
 # (enrolment/funding_todo.py, the send_funding_reminders command).
 MCF_REQUEST_REMINDER_DAYS = env.int("MCF_REQUEST_REMINDER_DAYS", default=2)
+# Where the send_funding_reminders command tells the team about missed MCF deadlines (one e-mail per run).
+MCF_STAFF_ALERT_EMAIL = env("MCF_STAFF_ALERT_EMAIL", default=ASSOCIATION["email"])
 MCF_LOGIN_URL = env("MCF_LOGIN_URL", default="https://www.moncompteformation.gouv.fr/espace-prive/html/#/connexion")
 
 # django-axes: lock a login after repeated failures, per username and per IP.

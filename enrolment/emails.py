@@ -23,6 +23,9 @@ SUBJECTS = {
     "funding_cancelled": "Votre dossier Mon Compte Formation est annulé",
     "funding_refused": "Votre demande sur Mon Compte Formation n'a pas été acceptée",
     "funding_expired": "Votre dossier Mon Compte Formation a expiré",
+    "funding_reminder_no_request": "Faites votre demande sur Mon Compte Formation",
+    "funding_reminder_proposal": "Validez votre dossier sur Mon Compte Formation : dernier jour proche",
+    "satisfaction_invitation": "Votre avis sur la formation suivie",
 }
 
 

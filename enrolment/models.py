@@ -289,3 +289,25 @@ class FundingLog(models.Model):
 
     def __str__(self):
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class FundingReminder(models.Model):
+    """That one reminder of the funding track was sent for a dossier (enrolment.funding_reminders): unique, so that a
+    reminder goes out once however often, and however many times at once, the command runs."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="funding_reminders", verbose_name="dossier"
+    )
+    kind = models.CharField("rappel", max_length=30)
+    key = models.CharField("occurrence", max_length=30, blank=True)  # e.g. the proposal's day: one per proposal
+    sent_at = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rappel du financement Mon Compte Formation"
+        verbose_name_plural = "rappels du financement Mon Compte Formation"
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "kind", "key"], name="one_funding_reminder_per_occurrence")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} — {self.dossier}"
