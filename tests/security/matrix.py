@@ -259,6 +259,13 @@ CASES = {
     "enrolment:cancel": OwnedObject(
         kwargs=lambda w: {"pk": w.submitted.pk}, methods=("get", "post"), post=lambda w: {"reason": "Piraté"}
     ),
+    # Open to the owner once the session is over and they were present: before, they are sent to the dossier.
+    "enrolment:satisfaction": OwnedObject(
+        kwargs=lambda w: {"pk": w.submitted.pk},
+        methods=("get", "post"),
+        post=lambda w: {"overall": "1", "objectives_met": "non", "usefulness": "1", "would_recommend": "non"},
+        owner_status=302,
+    ),
     "enrolment:confirm_offer": OwnedObject(kwargs=lambda w: {"pk": w.offered.pk}, methods=("post",), owner_status=405),
     # Staff with one permission only.
     "enrolment:identity_file": StaffPermission(
