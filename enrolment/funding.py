@@ -22,7 +22,7 @@ from trainings import deadlines
 
 from . import emails, funding_rules, seats
 from .exceptions import EnrolmentError, NotAllowed
-from .models import Dossier, DossierState, FundingLog, FundingSource, FundingState
+from .models import Dossier, FundingLog, FundingSource, FundingState
 
 
 class FundingError(EnrolmentError):
@@ -68,11 +68,9 @@ ALLOWED = {
     "expire": Transition(frozenset({S.TODO, S.REQUESTED, S.TO_VALIDATE}), S.EXPIRED, "noter le délai dépassé"),
 }
 
-# The AMIL's decision must let the dossier go on: sent (the élu goes to MCF right after sending), accepted, or the
-# session attended (or not). Stopping transitions (cancel, refuse, expire) are possible whatever the decision.
-FUNDABLE_DOSSIER_STATES = frozenset(
-    {DossierState.SUBMITTED, DossierState.ACCEPTED, DossierState.ATTENDED, DossierState.ABSENT}
-)
+# Forward transitions need a dossier the AMIL holds (funding_rules.FUNDABLE_DOSSIER_STATES); stopping ones (cancel,
+# refuse, expire) are possible whatever its decision.
+FUNDABLE_DOSSIER_STATES = funding_rules.FUNDABLE_DOSSIER_STATES
 STOPPING_TRANSITIONS = frozenset({"cancel", "refuse", "expire"})
 # What the élu may do themselves; everything else is the AMIL's (staff, import) or the scheduler's.
 ELU_TRANSITIONS = frozenset({"record_mcf_request"})
