@@ -174,6 +174,7 @@ def guide(dossier, today=None):
     answer_day = funding_rules.organisation_answer_deadline(today)
     has_own_address = bool(session.moncompteformation_url or session.training.moncompteformation_url)
     return {
+        "today": today,
         "identity_path": funding_rules.identity_path(dossier.user),
         "request_last_day": funding_rules.mcf_request_last_day(session),
         "is_last_day": funding_rules.mcf_request_last_day(session) == today,
