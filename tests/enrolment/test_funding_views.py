@@ -65,7 +65,8 @@ def test_an_accepted_dossier_shows_the_mcf_guide_with_its_dates(client, elu, ses
     assert "« Formation, métier, etc. » : <kbd>Budget communal</kbd>" in markup
     assert "« Localisation » : <kbd>37400 Amboise</kbd>" in markup and "« Formation en centre »" in page
     # Request today (Monday 1) → answer by Wednesday 3 → validation by Tuesday 9 March.
-    assert "Au plus tard le mercredi 3 mars 2027" in page and "Au plus tard le mardi 9 mars 2027" in page
+    assert "au plus tard le mercredi 3 mars 2027 si vous la faites aujourd'hui" in page
+    assert "au plus tard le mardi 9 mars 2027 si vous faites la demande aujourd'hui" in page
     assert f'action="{reverse("enrolment:mcf_number", args=[dossier.pk])}"' in markup
 
 
