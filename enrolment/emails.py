@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from mailing.outbox import queue, render_email
 
-from . import funding_guide, funding_rules
+from . import funding_guide
 
 SUBJECTS = {
     "submitted": "Votre demande d'inscription est envoyée",
@@ -51,7 +51,6 @@ def _dossier_context(dossier, extra):
         # The funding on Mon Compte Formation: the guide while a request is to make, else the next action.
         "mcf_guide": funding_guide.guide(dossier),
         "next_action": funding_guide.next_action(dossier),
-        "mcf_url": funding_rules.mcf_url(dossier),
         **extra,
     }
 

@@ -147,7 +147,9 @@ def _start(dossier, transition, by, source):
 
 
 def _mail(kind, dossier, **extra):
-    emails.dossier_email(kind, dossier, mcf_url=funding_rules.mcf_url(dossier), **extra)
+    """Queue the e-mail; `mcf_url` is where its button leads (the training on MCF unless said otherwise)."""
+    extra.setdefault("mcf_url", funding_rules.mcf_url(dossier))
+    emails.dossier_email(kind, dossier, **extra)
 
 
 # --- The élu's request on MCF -----------------------------------------------------------------------------------
@@ -241,7 +243,7 @@ def proposal_sent(dossier, *, on, by, source):
     def after(locked):
         last_day = funding_rules.proposal_deadline(on)
         if last_day >= deadlines.paris_today():
-            _mail("funding_proposal_sent", locked, validation_last_day=last_day)
+            _mail("funding_proposal_sent", locked, validation_last_day=last_day, mcf_url=settings.MCF_LOGIN_URL)
 
     return _step(dossier, "proposal_sent", by=by, source=source, apply=apply, after=after)[0]
 
@@ -272,7 +274,7 @@ def service_declared(dossier, *, on, by, source):
         return ["service_declared_on"], ""
 
     def after(locked):
-        _mail("funding_service_declared", locked)
+        _mail("funding_service_declared", locked, mcf_url=settings.MCF_LOGIN_URL)
 
     return _step(dossier, "service_declared", by=by, source=source, apply=apply, after=after)[0]
 

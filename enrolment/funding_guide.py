@@ -35,9 +35,14 @@ class NextAction:
     text: str
     due: object = None  # datetime.date or None
     elu_acts: bool = True
-    on_mcf: bool = False  # the action happens on Mon Compte Formation (the page offers the link)
     due_words: str = "au plus tard le"  # what stands before the date
     after: str = ""  # a sentence after the date
+    url: str = ""  # where on MCF, for an action on MCF: the training (a request) or the élu's space (the rest)
+
+    @property
+    def on_mcf(self):
+        """The action happens on Mon Compte Formation: the page offers the link."""
+        return bool(self.url)
 
 
 def _too_late():
@@ -93,7 +98,7 @@ def funding_next_action(dossier, today):
             f"Faire {again} demande sur Mon Compte Formation (« Créer mon dossier d'inscription »), puis indiquer ici "
             "son numéro",
             request_last_day,
-            on_mcf=True,
+            url=funding_rules.mcf_url(dossier),
         )
     if funding_state == S.REQUESTED:
         answer_day = funding_rules.organisation_answer_deadline(funding_rules.requested_on(dossier) or today)
@@ -110,7 +115,10 @@ def funding_next_action(dossier, today):
         last_day = funding_rules.proposal_deadline(dossier.proposal_sent_on or today)
         if last_day >= today:
             return NextAction(
-                "validate", "Valider la proposition sur Mon Compte Formation (« Valider »)", last_day, on_mcf=True
+                "validate",
+                "Valider la proposition sur Mon Compte Formation (« Valider »)",
+                last_day,
+                url=settings.MCF_LOGIN_URL,
             )
         if request_last_day >= today:
             return NextAction(
@@ -118,7 +126,7 @@ def funding_next_action(dossier, today):
                 "Le délai pour valider la proposition est dépassé : Mon Compte Formation l'annule. Faites une "
                 "nouvelle demande sur Mon Compte Formation, puis indiquez ici son numéro",
                 request_last_day,
-                on_mcf=True,
+                url=funding_rules.mcf_url(dossier),
             )
         return _too_late()
     if funding_state in (S.VALIDATED, S.IN_TRAINING):
@@ -141,7 +149,11 @@ def funding_next_action(dossier, today):
             after="Vous pourrez alors confirmer votre présence et donner votre avis sur Mon Compte Formation.",
         )
     if funding_state == S.SERVICE_DECLARED:
-        return NextAction("rate", "Confirmer votre présence et donner votre avis sur Mon Compte Formation", on_mcf=True)
+        return NextAction(
+            "rate",
+            "Confirmer votre présence et donner votre avis sur Mon Compte Formation",
+            url=settings.MCF_LOGIN_URL,
+        )
     if funding_state == S.SERVICE_VALIDATED:
         return NextAction("done", "Dossier terminé : la formation est payée par votre DIFE", elu_acts=False)
     # REFUSED

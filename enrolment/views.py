@@ -76,7 +76,6 @@ def _funding_context(dossier, mcf_form=None):
     return {
         "next_action": funding_guide.next_action(dossier, today),
         "mcf_guide": funding_guide.guide(dossier, today),
-        "mcf_url": funding_rules.mcf_url(dossier),
         "mcf_form": (mcf_form or McfNumberForm()) if can_record else None,
         "funding_logs": dossier.funding_logs.all() if dossier.funding_state != FundingState.TODO else (),
     }
@@ -103,7 +102,6 @@ def my_dossiers(request):
                 "can_cancel": rules.elu_can_cancel(dossier, now),
                 "has_pending_offer": dossier.has_pending_offer(now),
                 "next_action": funding_guide.next_action(dossier, today, now),
-                "mcf_url": funding_rules.mcf_url(dossier),
                 "shows_funding": dossier.state in funding_rules.FUNDABLE_DOSSIER_STATES
                 or dossier.funding_state != FundingState.TODO,
             }

@@ -131,7 +131,7 @@ def test_the_elu_may_not_move_the_amils_steps(elu, staff):
 # --- The AMIL's steps in EDOF ----------------------------------------------------------------------------------
 
 
-def test_proposal_sent_gives_the_elu_four_working_days_by_email(staff, committed, mailoutbox):
+def test_proposal_sent_gives_the_elu_four_working_days_by_email(staff, committed, mailoutbox, settings):
     with time_machine.travel(paris(2027, 3, 25, 10), tick=False):
         dossier = DossierFactory(mcf_requested=True)
         with committed():
@@ -144,6 +144,7 @@ def test_proposal_sent_gives_the_elu_four_working_days_by_email(staff, committed
     assert mail.to == [dossier.user.email] and "Validez votre dossier" in mail.subject
     assert "au plus tard le jeudi 1 avril 2027" in mail.body and "« Valider »" in mail.body
     assert "jeudi 1 avril 2027" in mail.alternatives[0][0]
+    assert settings.MCF_LOGIN_URL in mail.body  # the élu's own space on MCF, where the proposal waits
 
 
 def test_a_proposal_whose_validation_time_is_over_sends_no_instruction(staff):

@@ -125,3 +125,12 @@ def test_the_search_words_follow_the_modality():
     assert funding_guide.search_words(remote) == {"what": "Urbanisme", "modality": "Formation à distance", "where": ""}
     here = SessionFactory(training=TrainingFactory(title="Budget"), city="Loches", postal_code="37600")
     assert funding_guide.search_words(here)["where"] == "37600 Loches"
+
+
+def test_the_link_leads_to_the_training_for_a_request_and_to_the_elus_space_otherwise(session, settings):
+    dossier = DossierFactory(session=session, accepted=True)
+    assert action(dossier, D(2027, 3, 1)).url == settings.MCF_SEARCH_URL
+    dossier.funding_state, dossier.proposal_sent_on = S.TO_VALIDATE, D(2027, 3, 1)
+    assert action(dossier, D(2027, 3, 1)).url == settings.MCF_LOGIN_URL
+    dossier.funding_state = S.VALIDATED
+    assert not action(dossier, D(2027, 3, 1)).on_mcf
