@@ -185,8 +185,10 @@ def record_mcf_request(dossier, mcf_number, *, by, source):
                     f"Mon Compte Formation n'accepte pas plus de {settings.MCF_MAX_REQUESTS_PER_ACTION} demandes pour "
                     "la même formation. Contactez l'AMIL."
                 )
+        correction = locked.funding_state == S.REQUESTED
         locked.mcf_number = number
-        locked.mcf_requested_at = timezone.now()
+        if not correction:  # a corrected number keeps the day the request was made, hence the AMIL's answer day
+            locked.mcf_requested_at = timezone.now()
         locked.proposal_sent_on = None
         try:
             with transaction.atomic():

@@ -77,9 +77,12 @@ def test_typing_the_same_number_twice_writes_one_row(accepted, elu):
 
 
 def test_another_number_while_requested_corrects_it_with_a_log_row(accepted, elu):
-    funding.record_mcf_request(accepted, "1234567890", by=elu, source=ELU)
-    dossier = funding.record_mcf_request(accepted, "1234567891", by=elu, source=ELU)
+    with time_machine.travel(paris(2027, 3, 1, 10), tick=False):
+        funding.record_mcf_request(accepted, "1234567890", by=elu, source=ELU)
+    with time_machine.travel(paris(2027, 3, 2, 10), tick=False):
+        dossier = funding.record_mcf_request(accepted, "1234567891", by=elu, source=ELU)
     assert Dossier.objects.get().mcf_number == "1234567891"
+    assert Dossier.objects.get().mcf_requested_at == paris(2027, 3, 1, 10)  # the request's day is kept
     assert log_rows(dossier)[-1] == (S.REQUESTED, S.REQUESTED, ELU, elu.pk)
     assert "était 1234567890" in dossier.funding_logs.last().note
 

@@ -260,6 +260,12 @@ CASES = {
         kwargs=lambda w: {"pk": w.submitted.pk}, methods=("get", "post"), post=lambda w: {"reason": "Piraté"}
     ),
     "enrolment:confirm_offer": OwnedObject(kwargs=lambda w: {"pk": w.offered.pk}, methods=("post",), owner_status=405),
+    "enrolment:mcf_number": OwnedObject(
+        kwargs=lambda w: {"pk": w.submitted.pk},
+        methods=("post",),
+        owner_status=405,
+        post=lambda w: {"mcf_number": "1234567890"},
+    ),
     # Staff with one permission only.
     "enrolment:identity_file": StaffPermission(
         kwargs=lambda w: {"pk": w.document.pk, "side": "recto"}, permission="accounts.view_identity_files"
