@@ -167,3 +167,10 @@ def test_my_dossiers_shows_both_tracks_and_the_one_next_action(client, elu, sess
     assert "Validée, payée par le DIFE" in page
     assert "Rendez-vous à la formation le lundi 15 mars 2027" in page
     assert "Faire votre demande sur Mon Compte Formation" in page and "au plus tard le jeudi 1er avril 2027" in page
+
+
+def test_before_sending_the_elu_is_told_mcf_follows_with_its_last_day(client, elu, session):
+    dossier = DossierFactory(user=elu, session=session)
+    client.force_login(elu)
+    page = text(client.get(reverse("enrolment:review", args=[dossier.pk])))
+    assert "après l'envoi de votre dossier, faites-y aussi votre demande, au plus tard le jeudi 4 mars 2027" in page
