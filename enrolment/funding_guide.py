@@ -184,7 +184,7 @@ def guide(dossier, today=None):
         return None
     session = dossier.session
     answer_day = funding_rules.organisation_answer_deadline(today)
-    has_own_address = bool(session.moncompteformation_url or session.training.moncompteformation_url)
+    url = funding_rules.mcf_url(dossier)
     return {
         "today": today,
         "identity_path": funding_rules.identity_path(dossier.user),
@@ -192,9 +192,10 @@ def guide(dossier, today=None):
         "is_last_day": funding_rules.mcf_request_last_day(session) == today,
         "answer_day": answer_day,
         "validation_day": funding_rules.proposal_deadline(answer_day),
-        "mcf_url": funding_rules.mcf_url(dossier),
+        "mcf_url": url,
         "login_url": settings.MCF_LOGIN_URL,
-        "has_own_address": has_own_address,
+        # An address of its own on MCF opens the training; the generic search needs the words to type.
+        "has_own_address": url != settings.MCF_SEARCH_URL,
         "search": search_words(session),
         "cdc_email": settings.DIFE_CDC_EMAIL,
         "franceconnect_plus_since": settings.MCF_FRANCECONNECT_PLUS_SINCE,
