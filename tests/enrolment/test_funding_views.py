@@ -100,6 +100,10 @@ def test_after_mcfs_last_day_the_elu_is_told_it_is_too_late(client, elu, session
     assert "une autre session ou une prise en charge par votre collectivité" in page
     assert "Étape suivante sur Mon Compte Formation" not in page and "Enregistrer le numéro" not in page
     assert "4 mars 2027" not in page  # no past date given as something to do
+    assert "À faire sur Mon Compte Formation" not in page and "Délai dépassé sur Mon Compte Formation" in page
+    client.force_login(elu)
+    listing = text(client.get(reverse("enrolment:list")))
+    assert "Délai dépassé sur Mon Compte Formation" in listing and "Il est trop tard" in listing
 
 
 def test_the_elu_types_the_mcf_number_and_the_track_moves(client, elu, session):
