@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from mailing.outbox import queue, render_email
 
+from . import funding_guide
+
 SUBJECTS = {
     "submitted": "Votre demande d'inscription est envoyée",
     "waitlisted": "Votre demande d'inscription est sur la liste d'attente",
@@ -49,6 +51,9 @@ def _dossier_context(dossier, extra):
         "training": dossier.session.training,
         "user": dossier.user,
         "dossier_url": absolute_url(reverse("enrolment:detail", args=[dossier.pk])),
+        # The funding on Mon Compte Formation: the guide while a request is to make, else the next action.
+        "mcf_guide": funding_guide.guide(dossier),
+        "next_action": funding_guide.next_action(dossier),
         **extra,
     }
 

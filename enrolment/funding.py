@@ -22,7 +22,7 @@ from trainings import deadlines
 
 from . import emails, funding_rules, seats
 from .exceptions import EnrolmentError, NotAllowed
-from .models import Dossier, DossierState, FundingLog, FundingSource, FundingState
+from .models import Dossier, FundingLog, FundingSource, FundingState
 
 
 class FundingError(EnrolmentError):
@@ -68,11 +68,9 @@ ALLOWED = {
     "expire": Transition(frozenset({S.TODO, S.REQUESTED, S.TO_VALIDATE}), S.EXPIRED, "noter le délai dépassé"),
 }
 
-# The AMIL's decision must let the dossier go on: sent (the élu goes to MCF right after sending), accepted, or the
-# session attended (or not). Stopping transitions (cancel, refuse, expire) are possible whatever the decision.
-FUNDABLE_DOSSIER_STATES = frozenset(
-    {DossierState.SUBMITTED, DossierState.ACCEPTED, DossierState.ATTENDED, DossierState.ABSENT}
-)
+# Forward transitions need a dossier the AMIL holds (funding_rules.FUNDABLE_DOSSIER_STATES); stopping ones (cancel,
+# refuse, expire) are possible whatever its decision.
+FUNDABLE_DOSSIER_STATES = funding_rules.FUNDABLE_DOSSIER_STATES
 STOPPING_TRANSITIONS = frozenset({"cancel", "refuse", "expire"})
 # What the élu may do themselves; everything else is the AMIL's (staff, import) or the scheduler's.
 ELU_TRANSITIONS = frozenset({"record_mcf_request"})
@@ -149,7 +147,9 @@ def _start(dossier, transition, by, source):
 
 
 def _mail(kind, dossier, **extra):
-    emails.dossier_email(kind, dossier, mcf_url=funding_rules.mcf_url(dossier), **extra)
+    """Queue the e-mail; `mcf_url` is where its button leads (the training on MCF unless said otherwise)."""
+    extra.setdefault("mcf_url", funding_rules.mcf_url(dossier))
+    emails.dossier_email(kind, dossier, **extra)
 
 
 # --- The élu's request on MCF -----------------------------------------------------------------------------------
@@ -185,8 +185,10 @@ def record_mcf_request(dossier, mcf_number, *, by, source):
                     f"Mon Compte Formation n'accepte pas plus de {settings.MCF_MAX_REQUESTS_PER_ACTION} demandes pour "
                     "la même formation. Contactez l'AMIL."
                 )
+        correction = locked.funding_state == S.REQUESTED
         locked.mcf_number = number
-        locked.mcf_requested_at = timezone.now()
+        if not correction:  # a corrected number keeps the day the request was made, hence the AMIL's answer day
+            locked.mcf_requested_at = timezone.now()
         locked.proposal_sent_on = None
         try:
             with transaction.atomic():
@@ -243,7 +245,7 @@ def proposal_sent(dossier, *, on, by, source):
     def after(locked):
         last_day = funding_rules.proposal_deadline(on)
         if last_day >= deadlines.paris_today():
-            _mail("funding_proposal_sent", locked, validation_last_day=last_day)
+            _mail("funding_proposal_sent", locked, validation_last_day=last_day, mcf_url=settings.MCF_LOGIN_URL)
 
     return _step(dossier, "proposal_sent", by=by, source=source, apply=apply, after=after)[0]
 
@@ -274,7 +276,7 @@ def service_declared(dossier, *, on, by, source):
         return ["service_declared_on"], ""
 
     def after(locked):
-        _mail("funding_service_declared", locked)
+        _mail("funding_service_declared", locked, mcf_url=settings.MCF_LOGIN_URL)
 
     return _step(dossier, "service_declared", by=by, source=source, apply=apply, after=after)[0]
 

@@ -27,6 +27,14 @@ from django.core.exceptions import ValidationError
 
 from trainings import deadlines, mcf
 
+from .models import DossierState
+
+# The AMIL's decision lets the funding go on: the dossier is sent (the élu goes to MCF right after sending), accepted,
+# or the session attended (or not).
+FUNDABLE_DOSSIER_STATES = frozenset(
+    {DossierState.SUBMITTED, DossierState.ACCEPTED, DossierState.ATTENDED, DossierState.ABSENT}
+)
+
 # An MCF dossier number as MCF shows it ("Dossier de formation n° 1234567890"): digits only. We accept 6 to 12
 # digits, typed with spaces, dots or dashes between groups, and an optional "n°" in front.
 MCF_NUMBER_MIN_DIGITS = 6

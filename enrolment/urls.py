@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/annuler/", views.cancel, name="cancel"),
     path("<int:pk>/confirmer-ma-place/", views.confirm_offer, name="confirm_offer"),
     path("<int:pk>/questionnaire/", satisfaction_views.questionnaire, name="satisfaction"),
+    path("<int:pk>/mon-compte-formation/", views.record_mcf_number, name="mcf_number"),
     path("pieces-identite/<int:pk>/<str:side>/", views.identity_file, name="identity_file"),
 ]

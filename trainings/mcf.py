@@ -90,7 +90,7 @@ def _location(training, session, towns):
     if training.modality == Modality.REMOTE:
         return ""
     if session is not None and session.city:
-        return f"{session.city} ({session.postal_code})" if session.postal_code else session.city
+        return " ".join(filter(None, [session.postal_code, session.city]))
     if towns:
         towns = sorted(towns)
         if len(towns) == 1:

@@ -23,3 +23,14 @@ def test_the_dossier_page_shows_the_funding_track_and_its_log_read_only(client, 
     assert "Import Mon Compte Formation" not in page and "Équipe" in page and "Élu" in page
     assert 'name="funding_state"' not in page and 'name="mcf_number"' not in page  # read-only
     assert 'name="funding_logs-0-note"' not in page
+
+
+def test_the_staff_groups_read_the_funding_log(client, manager, identity_checker):
+    dossier = DossierFactory(mcf_requested=True)
+    funding.proposal_validated(dossier, by=manager, source=FundingSource.STAFF)
+    url = reverse("admin:enrolment_dossier_change", args=[dossier.pk])
+    for member in (manager, identity_checker):
+        client.force_login(member)
+        page = client.get(url).content.decode()
+        assert "Financement Mon Compte Formation (qui, quand, source, de, vers)" in page
+        assert "Validée, payée par le DIFE" in page

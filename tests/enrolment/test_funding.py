@@ -77,9 +77,12 @@ def test_typing_the_same_number_twice_writes_one_row(accepted, elu):
 
 
 def test_another_number_while_requested_corrects_it_with_a_log_row(accepted, elu):
-    funding.record_mcf_request(accepted, "1234567890", by=elu, source=ELU)
-    dossier = funding.record_mcf_request(accepted, "1234567891", by=elu, source=ELU)
+    with time_machine.travel(paris(2027, 3, 1, 10), tick=False):
+        funding.record_mcf_request(accepted, "1234567890", by=elu, source=ELU)
+    with time_machine.travel(paris(2027, 3, 2, 10), tick=False):
+        dossier = funding.record_mcf_request(accepted, "1234567891", by=elu, source=ELU)
     assert Dossier.objects.get().mcf_number == "1234567891"
+    assert Dossier.objects.get().mcf_requested_at == paris(2027, 3, 1, 10)  # the request's day is kept
     assert log_rows(dossier)[-1] == (S.REQUESTED, S.REQUESTED, ELU, elu.pk)
     assert "était 1234567890" in dossier.funding_logs.last().note
 
@@ -131,7 +134,7 @@ def test_the_elu_may_not_move_the_amils_steps(elu, staff):
 # --- The AMIL's steps in EDOF ----------------------------------------------------------------------------------
 
 
-def test_proposal_sent_gives_the_elu_four_working_days_by_email(staff, committed, mailoutbox):
+def test_proposal_sent_gives_the_elu_four_working_days_by_email(staff, committed, mailoutbox, settings):
     with time_machine.travel(paris(2027, 3, 25, 10), tick=False):
         dossier = DossierFactory(mcf_requested=True)
         with committed():
@@ -144,6 +147,7 @@ def test_proposal_sent_gives_the_elu_four_working_days_by_email(staff, committed
     assert mail.to == [dossier.user.email] and "Validez votre dossier" in mail.subject
     assert "au plus tard le jeudi 1 avril 2027" in mail.body and "« Valider »" in mail.body
     assert "jeudi 1 avril 2027" in mail.alternatives[0][0]
+    assert settings.MCF_LOGIN_URL in mail.body  # the élu's own space on MCF, where the proposal waits
 
 
 def test_a_proposal_whose_validation_time_is_over_sends_no_instruction(staff):

@@ -176,7 +176,8 @@ def test_saving_the_form_leads_to_the_review_then_sending(client, elu, session, 
     assert response.url == reverse("enrolment:sent", args=[dossier.pk])
     confirmation = html(client.get(response.url))
     assert "Votre demande d'inscription est envoyée. Attendez la réponse de l'AMIL." in confirmation
-    assert "Retrouver cette session sur Mon Compte Formation" in confirmation and "Il reste 19 jours" in confirmation
+    assert "Retrouver cette session sur Mon Compte Formation" in confirmation
+    assert "Étape suivante sur Mon Compte Formation" in confirmation
     assert session.moncompteformation_url in mailoutbox[0].body
     assert Dossier.objects.get().state == DossierState.SUBMITTED
     assert len(mailoutbox) == 1

@@ -43,7 +43,7 @@ def test_without_identifiers_the_link_goes_to_the_sign_in_page_with_the_words_to
     session = SessionFactory(training__title="Budget communal", city="Loches", postal_code="37600")
     link = mcf.mcf_link(session.training, session)
     assert not link.is_exact and link.url == settings.MCF_SIGN_IN_URL == mcf.mcf_url(session.training)
-    assert (link.keywords, link.modality, link.location) == ("Budget communal", "Formation en centre", "Loches (37600)")
+    assert (link.keywords, link.modality, link.location) == ("Budget communal", "Formation en centre", "37600 Loches")
     assert mcf.mcf_link(session.training).location == "Indre-et-Loire"  # no session: the department
     assert (
         mcf.mcf_link(session.training, towns=["Tours", "Amboise"]).location == "Amboise ou Tours, selon votre session"

@@ -308,6 +308,7 @@ class Command(BaseCommand):
             self.fill_session(full_session, staff)
         call_command("seed_accounts_demo", elu_email=DEMO_ELU_EMAIL, verbosity=options["verbosity"])
         call_command("seed_backoffice_demo", verbosity=options["verbosity"])
+        call_command("seed_funding_demo", verbosity=options["verbosity"])
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.stdout.write(f"  Équipe : {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD} (administration : /admin/)")
         self.stdout.write(f"  Élu : {DEMO_ELU_EMAIL} / {DEMO_ELU_PASSWORD}")

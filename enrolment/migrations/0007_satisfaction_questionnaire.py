@@ -21,7 +21,7 @@ def let_training_managers_read_the_results(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enrolment', '0005_funding_track'),
+        ('enrolment', '0006_funding_log_staff_permission'),
         ('trainings', '0004_mcf_identifiers'),
     ]
 

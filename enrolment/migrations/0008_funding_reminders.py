@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enrolment', '0006_satisfaction_questionnaire'),
+        ('enrolment', '0007_satisfaction_questionnaire'),
     ]
 
     operations = [
