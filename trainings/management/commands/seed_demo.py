@@ -309,6 +309,7 @@ class Command(BaseCommand):
         call_command("seed_accounts_demo", elu_email=DEMO_ELU_EMAIL, verbosity=options["verbosity"])
         call_command("seed_backoffice_demo", verbosity=options["verbosity"])
         call_command("seed_funding_demo", verbosity=options["verbosity"])
+        call_command("seed_satisfaction_demo", verbosity=options["verbosity"])
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.stdout.write(f"  Équipe : {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD} (administration : /admin/)")
         self.stdout.write(f"  Élu : {DEMO_ELU_EMAIL} / {DEMO_ELU_PASSWORD}")
