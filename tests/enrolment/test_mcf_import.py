@@ -120,6 +120,7 @@ def test_every_wrong_line_is_reported_with_its_number_and_why():
     [
         ("Numéro du dossier;Statut".encode("utf-16"), "n'est pas un fichier CSV lisible"),
         (b"", "Le fichier est vide."),
+        ("Numéro du dossier;Statut\n".encode("utf-8") + b"\x81\x8d;\xe9\n", "ni UTF-8, ni Windows-1252"),
         (b"PK\x03\x04not a workbook", "Ce fichier Excel ne peut pas être lu"),
         (f"{HEADER}\n".encode(), "aucune ligne de dossier"),
     ],
