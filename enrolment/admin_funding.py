@@ -122,6 +122,21 @@ class McfImportForm(forms.Form):
     )
 
 
+# The list's column says "financement MCF": each state in a few words.
+SHORT_LABELS = {
+    FundingState.TODO: "à faire",
+    FundingState.REQUESTED: "demande envoyée",
+    FundingState.TO_VALIDATE: "à valider par l'élu",
+    FundingState.VALIDATED: "validée, payée",
+    FundingState.IN_TRAINING: "en formation",
+    FundingState.SERVICE_DECLARED: "service fait déclaré",
+    FundingState.SERVICE_VALIDATED: "service fait validé",
+    FundingState.CANCELLED: "annulée",
+    FundingState.REFUSED: "refusée",
+    FundingState.EXPIRED: "expirée",
+}
+
+
 class FundingAdminMixin:
     """Mixed into enrolment.admin.DossierAdmin."""
 
@@ -179,12 +194,12 @@ class FundingAdminMixin:
 
     @admin.display(description="financement MCF", ordering="funding_state")
     def funding_display(self, dossier):
-        label = dossier.get_funding_state_display()
+        label = SHORT_LABELS.get(dossier.funding_state, dossier.get_funding_state_display())
         number = f"n° {dossier.mcf_number}" if dossier.mcf_number else ""
         if dossier.funding_state == FundingState.TO_VALIDATE and dossier.proposal_sent_on:
             last_day = funding_rules.proposal_deadline(dossier.proposal_sent_on)
             return format_html(
-                "{}<br><small>{} — à valider au plus tard le {}</small>", label, number, f"{last_day:%d/%m/%Y}"
+                "{}<br><small>{}<br>au plus tard le {}</small>", label, number, f"{last_day:%d/%m/%Y}"
             )
         if number:
             return format_html("{}<br><small>{}</small>", label, number)

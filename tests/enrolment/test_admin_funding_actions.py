@@ -39,7 +39,7 @@ def test_the_list_shows_and_filters_the_funding_state(client, staff, django_asse
     to_validate = DossierFactory(mcf_to_validate=True, mcf_number="4200000123")
     DossierFactory(accepted=True)
     page = page_text(client.get(CHANGELIST))
-    assert "Proposition à valider" in page and "n° 4200000123" in page and "à valider au plus tard le" in page
+    assert "à valider par l'élu" in page and "n° 4200000123" in page and "au plus tard le" in page
     listed = client.get(CHANGELIST, {"funding_state__exact": FundingState.TO_VALIDATE}).context["cl"].result_list
     assert list(listed) == [to_validate]
     for _ in range(10):

@@ -120,7 +120,7 @@ def test_every_wrong_line_is_reported_with_its_number_and_why():
     [
         ("Numéro du dossier;Statut".encode("utf-16"), "n'est pas un fichier CSV lisible"),
         (b"", "Le fichier est vide."),
-        ("Numéro du dossier;Statut\n".encode("utf-8") + b"\x81\x8d;\xe9\n", "ni UTF-8, ni Windows-1252"),
+        ("Numéro du dossier;Statut\n".encode() + b"\x81\x8d;\xe9\n", "ni UTF-8, ni Windows-1252"),
         (b"PK\x03\x04not a workbook", "Ce fichier Excel ne peut pas être lu"),
         (f"{HEADER}\n".encode(), "aucune ligne de dossier"),
     ],
@@ -234,7 +234,7 @@ def test_staff_upload_preview_then_apply(client, session):
     client.force_login(UserFactory(superuser=True))
     dossier = DossierFactory(session=session, accepted=True, birth_name="Durand")
     changelist = page_text(client.get(reverse("admin:enrolment_dossier_changelist")))
-    assert "Importer les dossiers Mon Compte Formation" in changelist
+    assert "Importer depuis EDOF" in changelist
     preview = client.post(
         URL, {"file": upload(f"{HEADER}\n4200000999;Accepté;Durand;;29/03/2027;\n9999999;Accepté;Z;;29/03/2027;\n")}
     )
