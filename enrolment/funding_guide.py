@@ -53,6 +53,7 @@ def needs_mcf_request(dossier, today):
     dossier, no request is running, and MCF still takes one today."""
     return (
         dossier.state in FUNDABLE_DOSSIER_STATES
+        and not dossier.session.is_cancelled
         and dossier.funding_state in (S.TODO, S.CANCELLED, S.EXPIRED)
         and funding_rules.is_mcf_request_open(dossier.session, today)
     )
@@ -63,6 +64,8 @@ def next_action(dossier, today=None, now=None):
     today = today or deadlines.paris_today(now)
     session = dossier.session
     state = dossier.state
+    if session.is_cancelled:
+        return None  # nothing to do for a cancelled session (the AMIL tells the élu)
     if state in (DossierState.DRAFT, DossierState.AWAITING_IDENTITY):
         last_day = deadlines.last_registration_day(session.first_day)
         if last_day < today:

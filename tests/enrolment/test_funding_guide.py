@@ -134,3 +134,10 @@ def test_the_link_leads_to_the_training_for_a_request_and_to_the_elus_space_othe
     assert action(dossier, D(2027, 3, 1)).url == settings.MCF_LOGIN_URL
     dossier.funding_state = S.VALIDATED
     assert not action(dossier, D(2027, 3, 1)).on_mcf
+
+
+def test_nothing_to_do_on_mcf_for_a_cancelled_session(session):
+    dossier = DossierFactory(session=session, accepted=True)
+    session.status = session.Status.CANCELLED
+    assert action(dossier, D(2027, 3, 1)) is None
+    assert funding_guide.guide(dossier, D(2027, 3, 1)) is None
