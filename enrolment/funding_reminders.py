@@ -107,6 +107,7 @@ def _expire_missed(now, today):
     """Ends the tracks whose élu missed an MCF deadline; returns what the team is told."""
     missed = []
     candidates = _dossiers(
+        funding_todo.SESSION_HELD,
         funding_state=FundingState.TODO,
         state__in=[DossierState.SUBMITTED, DossierState.ACCEPTED],
         session__starts_at__gt=now,
@@ -116,7 +117,9 @@ def _expire_missed(now, today):
         if today > last_day:
             note = f"Aucune demande enregistrée sur Mon Compte Formation au plus tard le {_day(last_day)}."
             missed += _expire(dossier, MISSED_REQUEST, note, "pas de demande sur Mon Compte Formation à temps")
-    for dossier in _dossiers(funding_state=FundingState.TO_VALIDATE, proposal_sent_on__isnull=False):
+    for dossier in _dossiers(
+        funding_todo.SESSION_HELD, funding_state=FundingState.TO_VALIDATE, proposal_sent_on__isnull=False
+    ):
         last_day = funding_rules.proposal_deadline(dossier.proposal_sent_on)
         if today > last_day:
             note = f"La proposition n'a pas été validée sur Mon Compte Formation au plus tard le {_day(last_day)}."
@@ -138,7 +141,9 @@ def _expire(dossier, kind, note, what):
 def _team_deadlines(today):
     """The AMIL's own deadlines in EDOF that passed (its answer, the entry, the "service fait"), once each."""
     found = []
-    for dossier in _dossiers(funding_state=FundingState.REQUESTED, mcf_requested_at__isnull=False):
+    for dossier in _dossiers(
+        funding_todo.SESSION_HELD, funding_state=FundingState.REQUESTED, mcf_requested_at__isnull=False
+    ):
         last_day = funding_rules.organisation_answer_deadline(funding_rules.requested_on(dossier))
         if today > last_day:
             found.append(

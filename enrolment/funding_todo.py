@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from trainings import deadlines
+from trainings.models import Session
 
 from . import funding_rules
 from .models import Dossier, DossierState, FundingState
@@ -21,6 +22,9 @@ ENTRY = "entree_a_declarer"
 ENTRY_LATE = "entree_en_retard"
 SERVICE = "service_fait_a_declarer"
 SERVICE_LATE = "service_fait_en_retard"
+
+# A cancelled session asks nothing more of anyone on MCF.
+SESSION_HELD = Q(session__status=Session.Status.OPEN)
 
 # How far back a bound search goes: far more than any MCF deadline in working days.
 _SEARCH_DAYS = 60
@@ -54,13 +58,13 @@ def _earliest_day_with_deadline_on_or_after(first, deadline_of):
 def accepted_without_request(now):
     """Accepted by the AMIL for more than MCF_REQUEST_REMINDER_DAYS days, and still no request on MCF."""
     since = now - datetime.timedelta(days=settings.MCF_REQUEST_REMINDER_DAYS)
-    return Q(state=DossierState.ACCEPTED, funding_state=FundingState.TODO, decided_at__lt=since)
+    return SESSION_HELD & Q(state=DossierState.ACCEPTED, funding_state=FundingState.TODO, decided_at__lt=since)
 
 
 def proposals_expiring(today):
     """Proposals waiting for the élu's "Valider" whose last day is today or the next working day."""
     until = deadlines.add_working_days(today, 1)
-    return Q(
+    return SESSION_HELD & Q(
         funding_state=FundingState.TO_VALIDATE,
         proposal_sent_on__gte=_earliest_day_with_deadline_on_or_after(today, funding_rules.proposal_deadline),
         proposal_sent_on__lte=_latest_day_with_deadline_on_or_before(until, funding_rules.proposal_deadline),
@@ -90,7 +94,7 @@ def entries_late(today):
 
 def services_to_declare(today):
     """Paid by the DIFE (entry declared or not), session over: the AMIL declares the "service fait" in EDOF."""
-    return Q(
+    return SESSION_HELD & Q(
         funding_state__in=[FundingState.VALIDATED, FundingState.IN_TRAINING],
         session__ends_at__lt=_paris_midnight(today + datetime.timedelta(1)),
     )

@@ -137,3 +137,16 @@ def test_the_command_says_what_it_sent(session, time_machine, capsys):
     call_command("send_funding_reminders")
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("1 rappel(s) de demande") and out[1].startswith("0 rappel(s) de demande")
+
+
+def test_nothing_is_asked_for_a_cancelled_session(session, time_machine):
+    from trainings.models import Session
+
+    dossier = DossierFactory(session=session, accepted=True, decided_at=paris(2027, 3, 10, 10))
+    DossierFactory(session=session, mcf_to_validate=True, proposal_sent_on=datetime.date(2027, 3, 15))
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.CANCELLED)
+    for day in (12, 18, 19, 22):
+        sent = run_on(time_machine, 2027, 3, day)
+        assert (sent.no_request, sent.proposals, sent.missed) == (0, 0, 0)
+    dossier.refresh_from_db()
+    assert dossier.funding_state == FundingState.TODO and not OutgoingEmail.objects.exists()
