@@ -220,6 +220,20 @@ def _target(status):
     return None
 
 
+REQUIRED = [key for key, (required, _) in COLUMNS.items() if required]
+HEADER_SEARCH_LINES = 10
+
+
+def _positions(line):
+    """Logical column → its position, for the header names found on `line`."""
+    positions = {}
+    for position, name in enumerate(line):
+        key = HEADER_NAMES.get(fold(name)) if isinstance(name, str) else None
+        if key and key not in positions:
+            positions[key] = position
+    return positions
+
+
 def read(uploaded):
     """The file's lines as `Row`s, or ImportFileError listing every problem found (nothing is written)."""
     raw = uploaded.read(MAX_BYTES + 1)
@@ -232,15 +246,14 @@ def read(uploaded):
     is_xlsx = raw[:4] == b"PK\x03\x04"
     lines = _xlsx_lines(raw) if is_xlsx else _csv_lines(raw)
     lines = [[_cell(value) for value in line] for line in lines]
-    header_index = next((i for i, line in enumerate(lines) if any(isinstance(v, str) and v for v in line)), None)
-    if header_index is None:
+    filled = [i for i, line in enumerate(lines) if any(isinstance(v, str) and v for v in line)]
+    if not filled:
         raise ImportFileError(["Le fichier est vide."])
-    header = lines[header_index]
-    positions = {}
-    for position, name in enumerate(header):
-        key = HEADER_NAMES.get(fold(name)) if isinstance(name, str) else None
-        if key and key not in positions:
-            positions[key] = position
+    # The header is the first line naming the required columns (an export may start with a title line or two).
+    candidates = [(i, _positions(lines[i])) for i in filled[:HEADER_SEARCH_LINES]]
+    header_index, positions = next(
+        ((i, found) for i, found in candidates if all(key in found for key in REQUIRED)), candidates[0]
+    )
     missing = [names[0] for key, (required, names) in COLUMNS.items() if required and key not in positions]
     if missing:
         listed = ", ".join(f"« {name} »" for name in missing)

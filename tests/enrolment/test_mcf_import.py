@@ -69,6 +69,11 @@ def test_reads_utf8_with_semicolons_and_headers_in_any_order():
     assert row.session_start == datetime.date(2027, 3, 29) and row.status_date is None
 
 
+def test_title_lines_above_the_header_are_skipped():
+    rows = read(f"Export des dossiers de formation;;\n\n{HEADER}\n4200000123;Accepté;Durand;;29/03/2027;\n")
+    assert (rows[0].line, rows[0].number) == (4, "4200000123")
+
+
 def test_reads_windows_1252_with_commas():
     text = "Numéro du dossier,Statut,Nom,Date de début de session\n4200000123,Service fait déclaré,Bréhal,2027-03-29\n"
     rows = read(text, encoding="cp1252")
