@@ -144,7 +144,8 @@ def _profile_form(world):
     }
 
 
-def _attended_after_the_session(world):
+def attended_after_the_session(world):
+    """The owner's submitted dossier, marked present at a session that is over."""
     import datetime
 
     from enrolment.models import Dossier
@@ -279,7 +280,7 @@ CASES = {
         methods=("get", "post"),
         post=lambda w: {"overall": "1", "objectives_met": "non", "usefulness": "1", "would_recommend": "non"},
         owner_status=302,
-        before_owner_post=_attended_after_the_session,
+        before_owner_post=attended_after_the_session,
     ),
     "enrolment:confirm_offer": OwnedObject(kwargs=lambda w: {"pk": w.offered.pk}, methods=("post",), owner_status=405),
     "enrolment:mcf_number": OwnedObject(

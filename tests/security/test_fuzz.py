@@ -128,13 +128,10 @@ def _submitted_again(world):
 def _attended_unanswered(world):
     """The owner's submitted dossier, marked present at a session that is over, with no answer yet."""
     from enrolment.models import SatisfactionAnswer, SatisfactionReceipt
+    from tests.security.matrix import attended_after_the_session
 
     dossier = world.submitted
-    Session.objects.filter(pk=dossier.session_id).update(
-        starts_at=datetime.datetime(2026, 1, 5, 8, tzinfo=datetime.UTC),
-        ends_at=datetime.datetime(2026, 1, 5, 16, tzinfo=datetime.UTC),
-    )
-    Dossier.objects.filter(pk=dossier.pk).update(state="attended")
+    attended_after_the_session(world)
     SatisfactionReceipt.objects.filter(dossier=dossier).delete()
     SatisfactionAnswer.objects.filter(session_id=dossier.session_id).delete()
 
