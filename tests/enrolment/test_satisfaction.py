@@ -233,3 +233,25 @@ def test_averages_by_training_over_a_year():
     ]
     assert (rows[0].objectives_met_rate, rows[0].recommend_rate, rows[0].training_id) == (50, 50, budget.pk)
     assert [row.answers for row in satisfaction.averages_by_training(2026)] == [1]
+
+
+def test_the_results_pages_do_not_query_per_answer(client, django_assert_max_num_queries):
+    session = SessionFactory(days_ahead=-3)
+    client.force_login(UserFactory(superuser=True))
+    urls = [
+        reverse("admin:trainings_session_satisfaction", args=[session.pk]),
+        reverse("admin:trainings_session_satisfaction_csv", args=[session.pk]),
+        reverse("admin:enrolment_satisfactionanswer_changelist"),
+    ]
+    for value in (5, 4, 3, 2, 1, 5, 4, 3, 2, 1):
+        SatisfactionAnswer.objects.create(
+            session=SessionFactory(days_ahead=-3, training=session.training) if value == 1 else session,
+            overall=value,
+            objectives_met="oui",
+            usefulness=value,
+            would_recommend=True,
+            comment=f"Commentaire {value}",
+        )
+    for url in urls:
+        with django_assert_max_num_queries(15):
+            assert client.get(url).status_code == 200
