@@ -221,12 +221,11 @@ HOURLY_COST_CAP_EUROS = 80
 DEFAULT_SESSION_SEATS = 15
 DIFE_CDC_EMAIL = "dfp_mcf_gestion-des-droits-et-formations@caissedesdepots.fr"
 # Mon Compte Formation (trainings/mcf.py): a training's page is built from its two identifiers; without them the
-# élu starts from the sign-in page the guide gives and searches.
+# élu starts from the sign-in page the guide gives (MCF_LOGIN_URL below) and searches.
 MCF_TRAINING_URL = env(
     "MCF_TRAINING_URL",
     default="https://www.moncompteformation.gouv.fr/espace-prive/html/#/formation/recherche/{training_id}/{action_id}",
 )
-MCF_SIGN_IN_URL = env("MCF_SIGN_IN_URL", default="https://www.moncompteformation.gouv.fr/espace-prive/html/#/connexion")
 
 # The funding track on Mon Compte Formation (MCF): the platform's own deadlines, in working days (Monday–Friday,
 # French public holidays excluded). Dated facts of the MCF general conditions; see enrolment/funding_rules.py.

@@ -65,7 +65,7 @@ def exact_url(training, session=None):
 def mcf_url(training, session=None):
     """Where to send the élu on MCF for this training: its exact page, or MCF's sign-in page (from where the
     guide's search starts) when staff have not entered its identifiers yet."""
-    return exact_url(training, session) or settings.MCF_SIGN_IN_URL
+    return exact_url(training, session) or settings.MCF_LOGIN_URL
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def mcf_link(training, session=None, towns=()):
     """
     url = exact_url(training, session)
     return McfLink(
-        url=url or settings.MCF_SIGN_IN_URL,
+        url=url or settings.MCF_LOGIN_URL,
         is_exact=bool(url),
         keywords=training.title,
         modality=_search_modality(training),

@@ -42,7 +42,7 @@ def test_the_address_pattern_is_a_setting(settings):
 def test_without_identifiers_the_link_goes_to_the_sign_in_page_with_the_words_to_search(settings):
     session = SessionFactory(training__title="Budget communal", city="Loches", postal_code="37600")
     link = mcf.mcf_link(session.training, session)
-    assert not link.is_exact and link.url == settings.MCF_SIGN_IN_URL == mcf.mcf_url(session.training)
+    assert not link.is_exact and link.url == settings.MCF_LOGIN_URL == mcf.mcf_url(session.training)
     assert (link.keywords, link.modality, link.location) == ("Budget communal", "Formation en centre", "37600 Loches")
     assert mcf.mcf_link(session.training).location == "Indre-et-Loire"  # no session: the department
     assert (
@@ -87,7 +87,7 @@ def test_without_identifiers_the_training_page_teaches_the_mcf_search(client, se
     assert "« Formation, métier, etc. » : tapez Urbanisme et PLU" in words
     assert "« Localisation » : tapez Amboise" in words
     assert "choisissez Formation en centre" in words
-    assert f'href="{settings.MCF_SIGN_IN_URL}"' in response.content.decode()
+    assert f'href="{settings.MCF_LOGIN_URL}"' in response.content.decode()
 
 
 def test_a_session_with_its_own_action_has_its_own_link(client):
