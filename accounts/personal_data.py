@@ -20,7 +20,11 @@ def _fields(obj, names):
 def export(user):
     """Every piece of personal data about `user`, grouped as in "Mon profil". A fixed number of queries."""
     mandates = user.mandates.select_related("collectivite").order_by("start_date", "pk")
-    dossiers = user.dossiers.select_related("session__training").prefetch_related("logs").order_by("created_at")
+    dossiers = (
+        user.dossiers.select_related("session__training", "satisfaction_receipt")
+        .prefetch_related("logs")
+        .order_by("created_at")
+    )
     documents = user.identity_documents.order_by("uploaded_at")
     return {
         "export": {"portail": "Portail DIFE", "genere_le": timezone.now().isoformat()},
@@ -55,6 +59,10 @@ def export(user):
                 "cree_le": _value(d.created_at),
                 "envoye_le": _value(d.submitted_at),
                 "message": d.elu_comment,
+                # Only the day: the answers themselves are anonymous and not linked to the élu.
+                "questionnaire_de_satisfaction_repondu_le": _value(
+                    getattr(getattr(d, "satisfaction_receipt", None), "answered_on", None)
+                ),
                 "historique": [
                     {"le": _value(log.at), "etat": log.get_to_state_display(), "note": log.note} for log in d.logs.all()
                 ],

@@ -1,5 +1,6 @@
 """Portail DIFE settings: every deployment knob comes from the environment (12-factor)."""
 
+import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -221,6 +222,32 @@ DIFE_YEARLY_CREDIT_EUROS = 400
 HOURLY_COST_CAP_EUROS = 80
 DEFAULT_SESSION_SEATS = 15
 DIFE_CDC_EMAIL = "dfp_mcf_gestion-des-droits-et-formations@caissedesdepots.fr"
+# Mon Compte Formation (trainings/mcf.py): a training's page is built from its two identifiers; without them the
+# élu starts from the sign-in page the guide gives (MCF_LOGIN_URL below) and searches.
+MCF_TRAINING_URL = env(
+    "MCF_TRAINING_URL",
+    default="https://www.moncompteformation.gouv.fr/espace-prive/html/#/formation/recherche/{training_id}/{action_id}",
+)
+
+# The funding track on Mon Compte Formation (MCF): the platform's own deadlines, in working days (Monday–Friday,
+# French public holidays excluded). Dated facts of the MCF general conditions; see enrolment/funding_rules.py.
+MCF_ORGANISATION_ANSWER_WORKING_DAYS = env.int("MCF_ORGANISATION_ANSWER_WORKING_DAYS", default=2)
+MCF_PROPOSAL_VALIDATION_WORKING_DAYS = env.int("MCF_PROPOSAL_VALIDATION_WORKING_DAYS", default=4)
+MCF_ENTRY_DECLARATION_WORKING_DAYS = env.int("MCF_ENTRY_DECLARATION_WORKING_DAYS", default=3)
+MCF_SERVICE_DECLARATION_WORKING_DAYS = env.int("MCF_SERVICE_DECLARATION_WORKING_DAYS", default=3)
+MCF_MAX_REQUESTS_PER_ACTION = env.int("MCF_MAX_REQUESTS_PER_ACTION", default=5)
+# Buying a training on MCF requires FranceConnect+ (or the ID copy sent to the Caisse des Dépôts) since this day.
+MCF_FRANCECONNECT_PLUS_SINCE = datetime.date.fromisoformat(env("MCF_FRANCECONNECT_PLUS_SINCE", default="2022-10-25"))
+# Where the élu searches the training when the session has no MCF address of its own.
+MCF_SEARCH_URL = env(
+    "MCF_SEARCH_URL", default="https://www.moncompteformation.gouv.fr/espace-prive/html/#/formation/recherche"
+)
+# Staff and élu are told when an accepted dossier still has no MCF request this many days after the acceptance
+# (enrolment/funding_todo.py, the send_funding_reminders command).
+MCF_REQUEST_REMINDER_DAYS = env.int("MCF_REQUEST_REMINDER_DAYS", default=2)
+# Where the send_funding_reminders command tells the team about missed MCF deadlines (one e-mail per run).
+MCF_STAFF_ALERT_EMAIL = env("MCF_STAFF_ALERT_EMAIL", default=ASSOCIATION["email"])
+MCF_LOGIN_URL = env("MCF_LOGIN_URL", default="https://www.moncompteformation.gouv.fr/espace-prive/html/#/connexion")
 
 # django-axes: lock a login after repeated failures, per username and per IP.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

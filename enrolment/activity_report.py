@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from . import attendance, dashboard
+from . import attendance, dashboard, funding_rules
 from .models import DossierState
 
 DIFE_MCF = "DIFE (Mon Compte Formation)"
@@ -15,15 +15,14 @@ OTHER = "Autre financement"
 FUNDINGS = [DIFE_MCF, OTHER]
 
 
-def funding_of(session_mcf_url, training_mcf_url):
-    """How a participation was funded. The portal does not record it per dossier yet: a session (or its training)
-    listed on Mon Compte Formation is taken as funded by the DIFE through it, any other as funded otherwise."""
-    return DIFE_MCF if session_mcf_url or training_mcf_url else OTHER
+def funding_of(funding_state):
+    """How a participation was funded: by the DIFE when its dossier on Mon Compte Formation was validated (paid)."""
+    return DIFE_MCF if funding_state in funding_rules.PAID_BY_DIFE_STATES else OTHER
 
 
 FUNDING_NOTE = (
-    "Le financement n'est pas encore enregistré dossier par dossier : une présence à une session (ou une formation) "
-    "publiée sur Mon Compte Formation est comptée « DIFE (Mon Compte Formation) », toute autre « Autre financement »."
+    "Une présence compte « DIFE (Mon Compte Formation) » quand le dossier de l'élu sur Mon Compte Formation a été "
+    "validé (payé par le DIFE), d'après le suivi du financement de chaque dossier ; toute autre « Autre financement »."
 )
 
 
@@ -41,12 +40,11 @@ def figures(period):
         "session_id",
         "session__training_id",
         "session__training__duration_hours",
-        "session__moncompteformation_url",
-        "session__training__moncompteformation_url",
+        "funding_state",
     )
     groups = {funding: (set(), set(), set(), [Decimal(0)]) for funding in [*FUNDINGS, None]}
-    for user_id, session_id, training_id, hours, session_url, training_url in marks:
-        for funding in (funding_of(session_url, training_url), None):  # None: the total
+    for user_id, session_id, training_id, hours, funding_state in marks:
+        for funding in (funding_of(funding_state), None):  # None: the total
             users, sessions, trainings, total = groups[funding]
             users.add(user_id)
             sessions.add(session_id)

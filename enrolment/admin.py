@@ -26,9 +26,10 @@ from trainings.models import Session
 
 from . import admin_identity, admin_sessions, attendance, convocations, documents, rules, services, todo  # noqa: F401 (admin_identity, admin_sessions register)
 from .admin_actions import run_for_each, run_with_reason
+from .admin_funding import FundingAdminMixin, FundingTodoFilter
 from .exceptions import EnrolmentError
 from .forms import StaffReasonForm
-from .models import Dossier, DossierLog, DossierState
+from .models import Dossier, DossierLog, DossierState, FundingLog
 
 
 def _date(value):
@@ -60,6 +61,13 @@ class DossierLogInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class FundingLogInline(DossierLogInline):
+    model = FundingLog
+    fields = ["at", "by", "source", "from_state", "to_state", "note"]
+    readonly_fields = fields
+    verbose_name_plural = "financement Mon Compte Formation (qui, quand, source, de, vers)"
 
 
 class AwaitingAnswerFilter(admin.SimpleListFilter):
@@ -140,13 +148,15 @@ class AssistedEnrolmentForm(forms.Form):
 
 
 @admin.register(Dossier)
-class DossierAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class DossierAdmin(FundingAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
     # Few, narrow columns: the list stays readable next to the navigation and the filters.
-    list_display = ["elu", "collectivite", "session_display", "state", "sent_on", "identity_path"]
+    list_display = ["elu", "collectivite", "session_display", "state", "sent_on", "funding_display", "identity_path"]
     list_display_links = ["elu"]
     list_filter = [
         "state",
         AwaitingAnswerFilter,
+        "funding_state",
+        FundingTodoFilter,
         SessionFilter,
         ("session__training", admin.RelatedOnlyFieldListFilter),
         ("mandate__collectivite", admin.RelatedOnlyFieldListFilter),
@@ -164,8 +174,19 @@ class DossierAdmin(BoundedSearchMixin, admin.ModelAdmin):
         "mandate__collectivite__name",
         "mandate_label",
     ]
-    inlines = [DossierLogInline]
-    actions = ["accept", "refuse", "send_convocation", "mark_attended", "mark_absent", "cancel", "export_csv"]
+    inlines = [DossierLogInline, FundingLogInline]
+    actions = [
+        "accept",
+        "refuse",
+        "send_convocation",
+        "mark_attended",
+        "mark_absent",
+        "cancel",
+        "funding_proposal_sent",
+        "funding_entry_declared",
+        "funding_service_declared",
+        "export_csv",
+    ]
     fieldsets = [
         (
             "Élu",
@@ -197,6 +218,20 @@ class DossierAdmin(BoundedSearchMixin, admin.ModelAdmin):
                     "offer_expires_at",
                     "convocation_sent_at",
                     "reminder_sent_at",
+                ]
+            },
+        ),
+        (
+            "Financement Mon Compte Formation",
+            {
+                "fields": [
+                    "funding_state",
+                    "funding_state_since",
+                    "mcf_number",
+                    "mcf_requested_at",
+                    "proposal_sent_on",
+                    "entry_declared_on",
+                    "service_declared_on",
                 ]
             },
         ),

@@ -20,6 +20,7 @@ from trainings.models import Session
 
 from . import attendance, certificates, convocations, documents, rules, seats, services, todo
 from .admin_actions import run_for_each
+from .admin_satisfaction import SatisfactionResultsMixin
 from .models import Dossier, DossierState
 
 
@@ -303,7 +304,7 @@ class SessionBackofficeMixin:
         return redirect("admin:trainings_session_participants", session.pk)
 
 
-class SessionAdmin(SessionBackofficeMixin, CatalogueSessionAdmin):
+class SessionAdmin(SessionBackofficeMixin, SatisfactionResultsMixin, CatalogueSessionAdmin):
     list_display = [*CatalogueSessionAdmin.list_display, "participants_link"]
     list_filter = [CatalogueSessionAdmin.list_filter[0], SessionSituationFilter, *CatalogueSessionAdmin.list_filter[1:]]
 

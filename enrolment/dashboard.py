@@ -24,8 +24,9 @@ from accounts.models import Collectivite
 from trainings import deadlines
 from trainings.models import Invitation, Session
 
+from . import funding_rules, satisfaction
 from .attendance import ENROLLED_STATES
-from .models import Dossier, DossierState
+from .models import Dossier, DossierState, FundingState
 
 # How many rows a chart shows at most (the table always has them all).
 CHART_ROWS = 15
@@ -191,6 +192,31 @@ def dossiers_by_state(period):
     return dossiers_by(period, "state", DossierState.choices, "Dossiers par état")
 
 
+def dossiers_by_funding_state(period):
+    """The funding track on Mon Compte Formation of the dossiers that have one (sent, accepted, then marked)."""
+    table = dossiers_by(
+        _AcceptedPeriod(period),
+        "funding_state",
+        FundingState.choices,
+        "Dossiers par état du financement sur Mon Compte Formation",
+    )
+    table.note = (
+        "Les dossiers envoyés, validés par l'AMIL, puis présents ou absents, sont comptés dans l'année de leur "
+        "session, dans l'état de leur financement d'aujourd'hui."
+    )
+    return table
+
+
+@dataclass(frozen=True)
+class _AcceptedPeriod:
+    """A period whose dossiers are only those with a funding track (accepted by the AMIL, then marked)."""
+
+    period: Period
+
+    def dossiers(self):
+        return self.period.dossiers().filter(state__in=funding_rules.FUNDABLE_DOSSIER_STATES)
+
+
 # --- Trainees ----------------------------------------------------------------------------------------------------
 
 
@@ -337,9 +363,41 @@ def response_times(period):
 
 # The dashboard's sections, in the order shown, by the key of their anchor and CSV file. A new section is a function
 # (period) -> Table added here.
+def satisfaction_by_training(period):
+    """The satisfaction questionnaire's averages per training, for the sessions of the year."""
+    rows = [
+        [
+            row.title,
+            row.answers,
+            row.overall_average,
+            row.usefulness_average,
+            row.objectives_met_rate,
+            row.recommend_rate,
+        ]
+        for row in satisfaction.averages_by_training(period.year)
+    ]
+    return Table(
+        title="Satisfaction des participants, par formation",
+        columns=[
+            "Formation",
+            "Réponses",
+            "Note globale (sur 5)",
+            "Utilité (sur 5)",
+            "Objectifs atteints (%)",
+            "Recommanderaient (%)",
+        ],
+        rows=rows,
+        chart=Chart(value_column=2, maximum=5, rows=[row for row in rows if row[2] is not None]),
+        chart_title="Note globale moyenne par formation (sur 5)",
+        note="Réponses anonymes au questionnaire du portail, comptées dans l'année de la session.",
+    )
+
+
 SECTIONS = {
     "sessions": sessions_fill,
     "dossiers": dossiers_by_state,
+    "financement": dossiers_by_funding_state,
+    "satisfaction": satisfaction_by_training,
     "formations": trainees_by_training,
     "collectivites": trainees_by_collectivite,
     "invitations": invitation_funnel,

@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from mailing.outbox import queue, render_email
 
+from . import funding_guide
+
 SUBJECTS = {
     "submitted": "Votre demande d'inscription est envoyée",
     "waitlisted": "Votre demande d'inscription est sur la liste d'attente",
@@ -19,6 +21,14 @@ SUBJECTS = {
     "prepared": "Votre dossier d'inscription est prêt : vérifiez-le et envoyez-le",
     "convocation": "Votre convocation à la formation",
     "certificate": "Votre attestation de présence à la formation",
+    "funding_proposal_sent": "Validez votre dossier sur Mon Compte Formation",
+    "funding_service_declared": "Confirmez votre présence et donnez votre avis sur Mon Compte Formation",
+    "funding_cancelled": "Votre dossier Mon Compte Formation est annulé",
+    "funding_refused": "Votre demande sur Mon Compte Formation n'a pas été acceptée",
+    "funding_expired": "Votre dossier Mon Compte Formation a expiré",
+    "funding_reminder_no_request": "Faites votre demande sur Mon Compte Formation",
+    "funding_reminder_proposal": "Validez votre dossier sur Mon Compte Formation : dernier jour proche",
+    "satisfaction_invitation": "Votre avis sur la formation suivie",
 }
 
 
@@ -42,6 +52,9 @@ def _dossier_context(dossier, extra):
         "training": dossier.session.training,
         "user": dossier.user,
         "dossier_url": absolute_url(reverse("enrolment:detail", args=[dossier.pk])),
+        # The funding on Mon Compte Formation: the guide while a request is to make, else the next action.
+        "mcf_guide": funding_guide.guide(dossier),
+        "next_action": funding_guide.next_action(dossier),
         **extra,
     }
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import IdentityDocument
 
+from . import funding_rules
 from .identity_files import ACCEPT_ATTRIBUTE, check_identity_file, human_size
 from .models import Dossier
 from .services import EDITABLE_FIELDS
@@ -201,3 +202,21 @@ class StaffReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Indiquez le motif : il est communiqué à l'élu."},
     )
+
+
+class McfNumberForm(forms.Form):
+    """The number of the élu's dossier on Mon Compte Formation, typed back into the portal."""
+
+    mcf_number = forms.CharField(
+        label="Numéro de votre dossier sur Mon Compte Formation",
+        max_length=40,
+        help_text=(
+            "Il figure en haut de votre dossier sur Mon Compte Formation, après « Dossier n° » : "
+            f"{funding_rules.MCF_NUMBER_MIN_DIGITS} à {funding_rules.MCF_NUMBER_MAX_DIGITS} chiffres."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Indiquez le numéro de votre dossier sur Mon Compte Formation."},
+    )
+
+    def clean_mcf_number(self):
+        return funding_rules.normalize_mcf_number(self.cleaned_data["mcf_number"])

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -26,6 +28,28 @@ ACTIVE_STATES = [
 ]
 # A dossier in one of these states holds a seat of its session.
 SEAT_HOLDING_STATES = [DossierState.SUBMITTED, DossierState.ACCEPTED, DossierState.ATTENDED, DossierState.ABSENT]
+
+
+class FundingState(models.TextChoices):
+    """The élu's dossier on Mon Compte Formation, which the DIFE pays through (see enrolment/funding.py)."""
+
+    TODO = "todo", "À faire sur Mon Compte Formation"
+    REQUESTED = "requested", "Demande envoyée sur Mon Compte Formation"
+    TO_VALIDATE = "to_validate", "Proposition à valider"
+    VALIDATED = "validated", "Validée, payée par le DIFE"
+    IN_TRAINING = "in_training", "En formation"
+    SERVICE_DECLARED = "service_declared", "Service fait déclaré"
+    SERVICE_VALIDATED = "service_validated", "Service fait validé"
+    CANCELLED = "cancelled", "Annulée"
+    REFUSED = "refused", "Refusée"
+    EXPIRED = "expired", "Expirée"
+
+
+class FundingSource(models.TextChoices):
+    ELU = "elu", "Élu"
+    STAFF = "staff", "Équipe"
+    IMPORT = "import", "Import Mon Compte Formation"
+    SYSTEM = "system", "Automatique"
 
 
 class Dossier(models.Model):
@@ -90,6 +114,18 @@ class Dossier(models.Model):
         help_text="Utilisé quand aucun mandat n'est enregistré dans le compte.",
     )
 
+    # The funding track on Mon Compte Formation, separate from the AMIL's decision (`state`); it changes only through
+    # enrolment.funding. Meaningful once the dossier is sent to the AMIL.
+    funding_state = models.CharField(
+        "financement Mon Compte Formation", max_length=20, choices=FundingState.choices, default=FundingState.TODO
+    )
+    funding_state_since = models.DateTimeField("étape de financement depuis le", null=True, blank=True)
+    mcf_number = models.CharField("n° de dossier Mon Compte Formation", max_length=12, blank=True)
+    mcf_requested_at = models.DateTimeField("demande Mon Compte Formation enregistrée le", null=True, blank=True)
+    proposal_sent_on = models.DateField("proposition envoyée le", null=True, blank=True)
+    entry_declared_on = models.DateField("entrée en formation déclarée le", null=True, blank=True)
+    service_declared_on = models.DateField("service fait déclaré le", null=True, blank=True)
+
     class Meta:
         verbose_name = "dossier d'inscription"
         verbose_name_plural = "dossiers d'inscription"
@@ -99,9 +135,15 @@ class Dossier(models.Model):
                 fields=["user", "session"],
                 condition=models.Q(state__in=ACTIVE_STATES),
                 name="one_active_dossier_per_session",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["mcf_number"], condition=~models.Q(mcf_number=""), name="unique_mcf_number_when_set"
+            ),
         ]
-        indexes = [models.Index(fields=["session", "state"])]
+        indexes = [
+            models.Index(fields=["session", "state"]),
+            models.Index(fields=["funding_state", "session"], name="dossier_funding_state"),
+        ]
 
     def __str__(self):
         return f"Dossier n° {self.pk} — {self.user}"
@@ -151,6 +193,58 @@ class DossierEvent(models.TextChoices):
     CERTIFICATE_SENT = "certificate_sent", "Attestation de présence envoyée"
 
 
+class SatisfactionAnswer(models.Model):
+    """One participant's answer to the satisfaction questionnaire (enrolment.satisfaction), kept apart from who gave
+    it: only the session is recorded, and a random key, so that no one can tell whose answer it is."""
+
+    class Objectives(models.TextChoices):
+        YES = "oui", "Oui"
+        PARTLY = "en_partie", "En partie"
+        NO = "non", "Non"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(
+        "trainings.Session", on_delete=models.CASCADE, related_name="satisfaction_answers", verbose_name="session"
+    )
+    overall = models.PositiveSmallIntegerField("appréciation générale (1 à 5)")
+    objectives_met = models.CharField("objectifs atteints", max_length=10, choices=Objectives.choices)
+    usefulness = models.PositiveSmallIntegerField("utilité pour le mandat (1 à 5)")
+    would_recommend = models.BooleanField("recommanderait la formation")
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "réponse au questionnaire de satisfaction"
+        verbose_name_plural = "réponses au questionnaire de satisfaction"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(overall__gte=1, overall__lte=5), name="satisfaction_overall_1_5"),
+            models.CheckConstraint(
+                condition=models.Q(usefulness__gte=1, usefulness__lte=5), name="satisfaction_usefulness_1_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(objectives_met__in=["oui", "en_partie", "non"]), name="satisfaction_objectives_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Réponse au questionnaire — {self.session}"
+
+
+class SatisfactionReceipt(models.Model):
+    """That a participant has answered: one per dossier, enforced by the database (the answer itself is anonymous)."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="satisfaction_receipt", verbose_name="dossier"
+    )
+    answered_on = models.DateField("répondu le")
+
+    class Meta:
+        verbose_name = "participation au questionnaire de satisfaction"
+        verbose_name_plural = "participations au questionnaire de satisfaction"
+
+    def __str__(self):
+        return f"{self.dossier} — a répondu le {self.answered_on:%d/%m/%Y}"
+
+
 class DossierLog(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="logs", verbose_name="dossier")
     at = models.DateTimeField("le", auto_now_add=True)
@@ -173,3 +267,49 @@ class DossierLog(models.Model):
     @property
     def label(self):
         return self.get_event_display() if self.event else self.get_to_state_display()
+
+
+class FundingLog(models.Model):
+    """One step of a dossier's funding track: who, when, from, to, and where the news came from."""
+
+    Source = FundingSource
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="funding_logs", verbose_name="dossier")
+    at = models.DateTimeField("le", auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="par"
+    )
+    source = models.CharField("source", max_length=10, choices=FundingSource.choices)
+    from_state = models.CharField("de", max_length=20, choices=FundingState.choices, blank=True)
+    to_state = models.CharField("vers", max_length=20, choices=FundingState.choices)
+    note = models.TextField("note", blank=True)
+
+    class Meta:
+        verbose_name = "étape du financement Mon Compte Formation"
+        verbose_name_plural = "historique du financement Mon Compte Formation"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class FundingReminder(models.Model):
+    """That one reminder of the funding track was sent for a dossier (enrolment.funding_reminders): unique, so that a
+    reminder goes out once however often, and however many times at once, the command runs."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="funding_reminders", verbose_name="dossier"
+    )
+    kind = models.CharField("rappel", max_length=30)
+    key = models.CharField("occurrence", max_length=30, blank=True)  # e.g. the proposal's day: one per proposal
+    sent_at = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rappel du financement Mon Compte Formation"
+        verbose_name_plural = "rappels du financement Mon Compte Formation"
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "kind", "key"], name="one_funding_reminder_per_occurrence")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} — {self.dossier}"

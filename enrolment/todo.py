@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from accounts.models import IdentityDocument
 from trainings import deadlines
-from trainings.models import Session
+from trainings.models import Session, Training
 
-from . import rules
+from . import funding_todo, rules
 from .models import Dossier, DossierState
 
 CLOSING_SOON_DAYS = 7
@@ -22,6 +22,8 @@ CLOSING_SOON_DAYS = 7
 WAITING_PARAM = "attente"
 WAITING_ALL = "toutes"
 WAITING_OVERDUE = "en_retard"
+MCF_PARAM = "mcf"  # trainings.admin.McfIdentifiersFilter
+MCF_WITHOUT = "sans"
 SESSION_SITUATION_PARAM = "situation"
 CLOSING_SOON = "cloture_proche"
 FULL = "complete"
@@ -46,6 +48,11 @@ def sessions_closing_soon(now=None, days=CLOSING_SOON_DAYS):
     first = deadlines.earliest_first_day_closing_on_or_after(today)
     after = deadlines.earliest_first_day_closing_on_or_after(today + datetime.timedelta(days=days + 1))
     return Session.objects.open().filter(starts_at__gte=_paris_midnight(first), starts_at__lt=_paris_midnight(after))
+
+
+def published_without_mcf_identifiers():
+    """Published trainings whose Mon Compte Formation page the portal cannot link to."""
+    return Training.objects.published().filter(Q(mcf_training_id="") | Q(mcf_action_id=""))
 
 
 def full_sessions(now=None):
@@ -87,10 +94,20 @@ def items_for(user, now=None):
                 urgent=counts["overdue"] > 0,
             )
         )
+        items.extend(funding_todo.items(now))
     if user.has_perm("accounts.view_identitydocument"):
         pending = IdentityDocument.objects.filter(status=IdentityDocument.Status.PENDING).count()
         url = reverse("admin:accounts_identitydocument_changelist")
         items.append(Item("Pièces d'identité à vérifier", pending, f"{url}?status__exact=pending"))
+    if user.has_perm("trainings.view_training"):
+        url = reverse("admin:trainings_training_changelist")
+        items.append(
+            Item(
+                "Formations publiées sans identifiants Mon Compte Formation",
+                published_without_mcf_identifiers().count(),
+                f"{url}?is_published__exact=1&{MCF_PARAM}={MCF_WITHOUT}",
+            )
+        )
     if user.has_perm("trainings.view_session"):
         url = reverse("admin:trainings_session_changelist")
         items.append(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import satisfaction_views, views
 
 app_name = "enrolment"
 
@@ -14,5 +14,7 @@ urlpatterns = [
     path("<int:pk>/envoye/", views.sent, name="sent"),
     path("<int:pk>/annuler/", views.cancel, name="cancel"),
     path("<int:pk>/confirmer-ma-place/", views.confirm_offer, name="confirm_offer"),
+    path("<int:pk>/questionnaire/", satisfaction_views.questionnaire, name="satisfaction"),
+    path("<int:pk>/mon-compte-formation/", views.record_mcf_number, name="mcf_number"),
     path("pieces-identite/<int:pk>/<str:side>/", views.identity_file, name="identity_file"),
 ]

@@ -13,10 +13,10 @@ from accounts.models.identity import IDENTITY_FILE_EXTENSIONS
 from trainings import deadlines, invitations
 from trainings.models import Session
 
-from . import rules, seats, services
+from . import funding, funding_guide, funding_rules, rules, seats, services
 from .exceptions import EnrolmentError
-from .forms import CancelForm, DossierInformationForm, IdentityDocumentForm
-from .models import Dossier, DossierLog, DossierState
+from .forms import CancelForm, DossierInformationForm, IdentityDocumentForm, McfNumberForm
+from .models import Dossier, DossierLog, DossierState, FundingSource, FundingState
 
 SENT_STATES = (DossierState.SUBMITTED, DossierState.WAITLISTED)
 
@@ -24,7 +24,7 @@ SENT_STATES = (DossierState.SUBMITTED, DossierState.WAITLISTED)
 def _own_dossier(request, pk):
     """The signed-in élu's dossier, or 404: another élu's dossier does not exist for them."""
     return get_object_or_404(
-        Dossier.objects.select_related("session__training__organiser", "mandate__collectivite"),
+        Dossier.objects.select_related("session__training__organiser", "mandate__collectivite", "satisfaction_receipt"),
         pk=pk,
         user=request.user,
     )
@@ -59,24 +59,43 @@ def _dossier_context(request, dossier, **extra):
         "registration_open": deadlines.is_registration_open(session.first_day),
         "can_cancel": rules.elu_can_cancel(dossier),
         "has_pending_offer": dossier.has_pending_offer(timezone.now()),
+        **_funding_context(dossier, extra.pop("mcf_form", None)),
         **extra,
+    }
+
+
+def _funding_context(dossier, mcf_form=None):
+    """The funding track on Mon Compte Formation: the next action, the guide, and the form for the MCF number."""
+    today = deadlines.paris_today()
+    can_record = funding.can(dossier, "record_mcf_request") and (
+        dossier.funding_state == FundingState.REQUESTED or funding_guide.needs_mcf_request(dossier, today)
+    )
+    return {
+        "next_action": funding_guide.next_action(dossier, today),
+        "mcf_guide": funding_guide.guide(dossier, today),
+        "mcf_form": (mcf_form or McfNumberForm()) if can_record else None,
+        "funding_logs": dossier.funding_logs.all() if dossier.funding_state != FundingState.TODO else (),
     }
 
 
 @login_required
 def my_dossiers(request):
-    """The élu's dossiers with their history."""
+    """The élu's dossiers with their history, each with its funding track and the one next action."""
     dossiers = (
-        request.user.dossiers.select_related("session__training")
+        request.user.dossiers.select_related("session__training", "satisfaction_receipt")
         .prefetch_related(Prefetch("logs", queryset=DossierLog.objects.order_by("at", "pk")))
         .order_by("-created_at")
     )
     now = timezone.now()
+    today = deadlines.paris_today(now)
     rows = [
         {
             "dossier": dossier,
             "can_cancel": rules.elu_can_cancel(dossier, now),
             "has_pending_offer": dossier.has_pending_offer(now),
+            "next_action": funding_guide.next_action(dossier, today, now),
+            "shows_funding": dossier.state in funding_rules.FUNDABLE_DOSSIER_STATES
+            or dossier.funding_state != FundingState.TODO,
         }
         for dossier in dossiers
     ]
@@ -134,6 +153,31 @@ def detail(request, pk):
             form = DossierInformationForm(instance=dossier, user=request.user)
     logs = dossier.logs.order_by("at", "pk")
     return render(request, "enrolment/detail.html", _dossier_context(request, dossier, form=form, logs=logs))
+
+
+@login_required
+@require_POST
+def record_mcf_number(request, pk):
+    """The élu types the number of their dossier on Mon Compte Formation: the funding track moves to "Demande
+    envoyée". A wrong number shows the dossier page again with the French error and what was typed."""
+    dossier = _own_dossier(request, pk)
+    form = McfNumberForm(request.POST)
+    if form.is_valid():
+        try:
+            funding.record_mcf_request(
+                dossier, form.cleaned_data["mcf_number"], by=request.user, source=FundingSource.ELU
+            )
+        except EnrolmentError as error:
+            form.add_error("mcf_number", str(error))
+        else:
+            messages.success(
+                request,
+                "Le numéro de votre dossier sur Mon Compte Formation est enregistré. Attendez la réponse de l'AMIL.",
+            )
+            return redirect("enrolment:detail", dossier.pk)
+    logs = dossier.logs.order_by("at", "pk")
+    context = _dossier_context(request, dossier, form=None, logs=logs, mcf_form=form)
+    return render(request, "enrolment/detail.html", context)
 
 
 @login_required

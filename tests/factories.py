@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Collectivite, IdentityDocument, Mandate, User
 from accounts.models.user import IdentityMethod
-from enrolment.models import Dossier, DossierLog, DossierState
+from enrolment.models import Dossier, DossierLog, DossierState, FundingState
 from tests.files import pdf_bytes, png_bytes
 from trainings.models import Invitation, Modality, Organiser, Session, Theme, Training
 
@@ -120,6 +120,11 @@ class TrainingFactory(factory.django.DjangoModelFactory):
 
     class Params:
         unpublished = factory.Trait(is_published=False)
+        # Identified on Mon Compte Formation: the links open this very training there.
+        mcf = factory.Trait(
+            mcf_training_id=factory.Sequence(lambda n: f"12345678900012_AMIL-{n:04d}"),
+            mcf_action_id=factory.Sequence(lambda n: f"12345678900012_AMIL-{n:04d}-A"),
+        )
         remote = factory.Trait(modality=Modality.REMOTE)
         blended = factory.Trait(modality=Modality.BLENDED)
 
@@ -207,6 +212,28 @@ class DossierFactory(factory.django.DjangoModelFactory):
             refusal_reason="Session réservée aux communes adhérentes.",
         )
         cancelled = factory.Trait(state=DossierState.CANCELLED)
+        # Marked present; give it a past session (session__days_ahead=-3) for what comes after the training.
+        attended = factory.Trait(
+            state=DossierState.ATTENDED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            decided_at=factory.LazyFunction(timezone.now),
+        )
+        # Funding track on Mon Compte Formation (the AMIL accepted the dossier).
+        mcf_requested = factory.Trait(
+            state=DossierState.ACCEPTED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            decided_at=factory.LazyFunction(timezone.now),
+            funding_state=FundingState.REQUESTED,
+            funding_state_since=factory.LazyFunction(timezone.now),
+            mcf_number=factory.Sequence(lambda n: f"{4200000000 + n}"),
+            mcf_requested_at=factory.LazyFunction(timezone.now),
+        )
+        mcf_to_validate = factory.Trait(
+            mcf_requested=True,
+            funding_state=FundingState.TO_VALIDATE,
+            proposal_sent_on=factory.LazyFunction(timezone.localdate),
+        )
+        mcf_validated = factory.Trait(mcf_requested=True, funding_state=FundingState.VALIDATED)
 
 
 class DossierLogFactory(factory.django.DjangoModelFactory):

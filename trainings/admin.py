@@ -1,15 +1,17 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from dife_portal.admin_search import BoundedSearchMixin
 
 from . import (
     admin_invitations,  # noqa: F401 - registers InvitationAdmin
+    mcf,
     page_cache,
     rules,
 )
@@ -23,6 +25,67 @@ class HttpsUrlsMixin:
         if isinstance(db_field, models.URLField):
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class TrainingAdminForm(forms.ModelForm):
+    """The MCF identifiers may be typed, or the training's MCF address pasted whole into the first field."""
+
+    # Long enough for a pasted address; the identifier itself is checked by the model's validator.
+    mcf_training_id = forms.CharField(
+        label=Training._meta.get_field("mcf_training_id").verbose_name.capitalize(),
+        required=False,
+        max_length=500,
+        help_text=mcf.IDENTIFIER_HELP,
+    )
+
+    class Meta:
+        model = Training
+        fields = ["mcf_training_id", "mcf_action_id"]  # the admin adds the fieldsets' fields
+
+    def clean(self):
+        cleaned = super().clean()
+        training_id = (cleaned.get("mcf_training_id") or "").strip()
+        action_id = (cleaned.get("mcf_action_id") or "").strip()
+        pasted = mcf.split_address(training_id)
+        if pasted:
+            training_id, pasted_action = pasted
+            if action_id and action_id != pasted_action:
+                self.add_error(
+                    "mcf_action_id",
+                    "L'adresse collée désigne une autre action : videz ce champ ou corrigez-le.",
+                )
+            action_id = action_id or pasted_action
+        elif "/" in training_id:
+            self.add_error(
+                "mcf_training_id",
+                "Cette adresse n'est pas celle d'une formation sur Mon Compte Formation : ouvrez la page de la "
+                "formation sur Mon Compte Formation et copiez l'adresse affichée par le navigateur.",
+            )
+            return cleaned
+        if bool(training_id) != bool(action_id):
+            missing = "mcf_action_id" if training_id else "mcf_training_id"
+            self.add_error(
+                missing, "Renseignez les deux identifiants, ou aucun : l'adresse de la formation a besoin des deux."
+            )
+        cleaned["mcf_training_id"], cleaned["mcf_action_id"] = training_id, action_id
+        return cleaned
+
+
+class McfIdentifiersFilter(admin.SimpleListFilter):
+    title = "Mon Compte Formation"
+    parameter_name = "mcf"
+    WITHOUT = "sans"
+
+    def lookups(self, request, model_admin):
+        return [("avec", "Avec identifiants"), (self.WITHOUT, "Sans identifiants")]
+
+    def queryset(self, request, queryset):
+        missing = Q(mcf_training_id="") | Q(mcf_action_id="")
+        if self.value() == "avec":
+            return queryset.exclude(missing)
+        if self.value() == self.WITHOUT:
+            return queryset.filter(missing)
+        return queryset
 
 
 class SessionInline(HttpsUrlsMixin, admin.TabularInline):
@@ -91,7 +154,8 @@ class TrainingAdmin(BoundedSearchMixin, HttpsUrlsMixin, admin.ModelAdmin):
         "modality_display",
         "theme",
     ]
-    list_filter = ["theme", "modality", "is_published", UpcomingSessionsFilter, "organiser"]
+    list_filter = ["theme", "modality", "is_published", UpcomingSessionsFilter, McfIdentifiersFilter, "organiser"]
+    form = TrainingAdminForm
     search_fields = ["title", "reference", "summary", "theme__name"]
     list_select_related = ["theme"]
     actions = ["publish", "unpublish"]
@@ -101,8 +165,10 @@ class TrainingAdmin(BoundedSearchMixin, HttpsUrlsMixin, admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "reference", "organiser", "theme", "is_published"]}),
         ("Informations clés", {"fields": ["duration_hours", "modality", "price", "financing_aids", "accessibility"]}),
         ("Description", {"fields": ["summary", "strengths", "objectives", "content", "audience", "prerequisites"]}),
-        ("Informations pratiques", {"fields": ["contact", "place", "transport", "moncompteformation_url"]}),
+        ("Informations pratiques", {"fields": ["contact", "place", "transport"]}),
+        ("Mon Compte Formation", {"fields": ["mcf_training_id", "mcf_action_id", "mcf_address_display"]}),
     ]
+    readonly_fields = ["mcf_address_display"]
     prepopulated_fields = {"slug": ["title"]}
 
     def get_queryset(self, request):
@@ -131,9 +197,21 @@ class TrainingAdmin(BoundedSearchMixin, HttpsUrlsMixin, admin.ModelAdmin):
             return "—"
         return timezone.localtime(training.next_session).strftime("%d/%m/%Y")
 
+    @admin.display(description="adresse sur Mon Compte Formation")
+    def mcf_address_display(self, training):
+        url = mcf.exact_url(training) if training.pk else ""
+        if not url:
+            return (
+                "Pas encore d'adresse : sans identifiants, le portail montre aux élus quoi chercher sur "
+                "Mon Compte Formation."
+            )
+        return format_html('<a href="{}" rel="noopener" target="_blank">{}</a>', url, url)
+
     @admin.display(description="alertes")
     def warnings_display(self, training):
         warnings = []
+        if training.is_published and not training.has_mcf_identifiers:
+            warnings.append("sans identifiants Mon Compte Formation")
         if rules.exceeds_hourly_cap(training.price, training.duration_hours):
             warnings.append(f"plus de {settings.HOURLY_COST_CAP_EUROS} € de l'heure")
         if rules.exceeds_seat_limit(training.max_seats):

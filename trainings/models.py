@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import availability, deadlines
+from . import availability, deadlines, mcf
 from .normalization import searchable
 
 
@@ -90,7 +90,20 @@ class Training(models.Model):
     contact = models.CharField("contact", max_length=300, blank=True)
     place = models.CharField("lieu de formation", max_length=300, blank=True)
     transport = models.TextField("transport", blank=True)
-    moncompteformation_url = models.URLField("lien Mon Compte Formation", blank=True)
+    mcf_training_id = models.CharField(
+        "identifiant de la formation sur Mon Compte Formation",
+        max_length=100,
+        blank=True,
+        validators=[mcf.validate_identifier],
+        help_text=mcf.IDENTIFIER_HELP,
+    )
+    mcf_action_id = models.CharField(
+        "identifiant de l'action sur Mon Compte Formation",
+        max_length=100,
+        blank=True,
+        validators=[mcf.validate_identifier],
+        help_text="Le second identifiant de l'adresse (par exemple 12345678900012_BUDGET-TOURS).",
+    )
     is_published = models.BooleanField("publiée", default=False)
     # Folded title, reference, summary, objectives and theme: what the keyword search looks into.
     search_text = models.TextField(editable=False, blank=True, default="")
@@ -122,6 +135,15 @@ class Training(models.Model):
 
     def get_absolute_url(self):
         return reverse("trainings:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def moncompteformation_url(self):
+        """This training's page on Mon Compte Formation, or "" until staff enter its identifiers."""
+        return mcf.exact_url(self)
+
+    @property
+    def has_mcf_identifiers(self):
+        return mcf.has_identifiers(self)
 
     def build_search_text(self):
         theme_name = self.theme.name if self.theme_id else ""
@@ -179,7 +201,21 @@ class Session(models.Model):
     postal_code = models.CharField("code postal", max_length=5, blank=True)
     seats = models.PositiveIntegerField("nombre de places", default=settings.DEFAULT_SESSION_SEATS)
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.OPEN)
-    moncompteformation_url = models.URLField("lien de la session sur Mon Compte Formation", blank=True)
+    mcf_action_id = models.CharField(
+        "identifiant de l'action sur Mon Compte Formation",
+        max_length=100,
+        blank=True,
+        validators=[mcf.validate_identifier],
+        help_text="Seulement si cette session appartient à une autre action que celle de la formation "
+        "(un autre lieu, par exemple). Laissez vide sinon.",
+    )
+    mcf_session_id = models.CharField(
+        "numéro de la session sur Mon Compte Formation",
+        max_length=100,
+        blank=True,
+        help_text="Tel qu'il figure dans votre espace EDOF : il sert à reconnaître la session dans la liste des "
+        "dossiers importée.",
+    )
 
     objects = SessionQuerySet.as_manager()
 
@@ -203,6 +239,11 @@ class Session(models.Model):
     def __str__(self):
         start = timezone.localtime(self.starts_at).strftime("%d/%m/%Y")
         return f"{self.training.title} — {start}"
+
+    @property
+    def moncompteformation_url(self):
+        """This session's training (and action) on Mon Compte Formation, or "" without identifiers."""
+        return mcf.exact_url(self.training, self)
 
     @property
     def first_day(self):

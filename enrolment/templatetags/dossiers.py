@@ -45,3 +45,21 @@ STATE_BADGES = {
 def state_badge(state):
     """Bootstrap colour classes (contrast-checked pairs) for a dossier state."""
     return STATE_BADGES.get(state, "text-bg-secondary")
+
+
+FUNDING_BADGES = {
+    "todo": "text-bg-warning",
+    "requested": "text-bg-primary",
+    "to_validate": "text-bg-warning",
+    "validated": "text-bg-success",
+    "in_training": "text-bg-success",
+    "service_declared": "text-bg-success",
+    "service_validated": "text-bg-success",
+    "refused": "text-bg-danger",
+}
+
+
+@register.filter
+def funding_badge(funding_state):
+    """Bootstrap colour classes (contrast-checked pairs) for a funding state on Mon Compte Formation."""
+    return FUNDING_BADGES.get(funding_state, "text-bg-secondary")

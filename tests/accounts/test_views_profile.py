@@ -93,7 +93,22 @@ def test_download_own_data_as_json(client, elu, django_assert_max_num_queries):
     assert data["identite"]["birth_name"] == "Martin"
     assert data["mandats"][0]["collectivite"] == "Amboise"
     assert len(data["dossiers"]) == 1 and len(data["pieces_identite"]) == 1
+    assert data["dossiers"][0]["questionnaire_de_satisfaction_repondu_le"] is None
     assert "password" not in response.content.decode()
+
+
+def test_the_data_download_says_when_the_questionnaire_was_answered_not_what(client, elu):
+    from enrolment import satisfaction
+    from trainings.deadlines import paris_today
+
+    dossier = DossierFactory(user=elu, attended=True, session__days_ahead=-3)
+    satisfaction.record_answer(
+        dossier, by=elu, overall=2, objectives_met="non", usefulness=2, would_recommend=False, comment="Secret"
+    )
+    client.force_login(elu)
+    data = json.loads(client.get(reverse("accounts:personal_data")).content)
+    assert data["dossiers"][0]["questionnaire_de_satisfaction_repondu_le"] == paris_today().isoformat()
+    assert "Secret" not in json.dumps(data)
 
 
 def test_delete_account_needs_confirmation_then_erases_everything(client, elu, settings):

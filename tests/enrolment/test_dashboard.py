@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from enrolment import activity_report, dashboard
-from enrolment.models import DossierState
+from enrolment.models import Dossier, DossierState, FundingState, SatisfactionAnswer
 from tests.enrolment.conftest import paris
 from tests.factories import (
     CollectiviteFactory,
@@ -40,9 +40,15 @@ def year():
     epci = CollectiviteFactory(epci=True, name="CC du Val d'Amboise")
     first, second, third = (MandateFactory(collectivite=c) for c in (amboise, amboise, epci))
     fourth = UserFactory()  # no mandate recorded: the dossier only says what the élu typed
-    held = session_on(paris(2026, 3, 10, 9), budget, seats=10, moncompteformation_url="https://mcf.example/s/1")
-    for mandate in (first, second, third):
-        DossierFactory(session=held, user=mandate.user, mandate=mandate, state=DossierState.ATTENDED)
+    held = session_on(paris(2026, 3, 10, 9), budget, seats=10)
+    for mandate in (first, second, third):  # paid by their DIFE: their MCF dossiers went to "service fait validé"
+        DossierFactory(
+            session=held,
+            user=mandate.user,
+            mandate=mandate,
+            state=DossierState.ATTENDED,
+            funding_state=FundingState.SERVICE_VALIDATED,
+        )
     DossierFactory(session=held, state=DossierState.ABSENT)
     DossierFactory(session=held, state=DossierState.ACCEPTED)  # presence not noted
     # New Year's Eve, 9h Paris: in 2026. The élu of the first one is trained twice.
@@ -180,9 +186,30 @@ def test_the_activity_report_splits_by_funding_and_lists_what_it_could_not_count
     assert (missing.session, missing.enrolled, missing.unmarked) == (year["held"], 5, 1)
 
 
-def test_a_training_listed_on_mon_compte_formation_counts_as_dife(year):
-    year["plu"].moncompteformation_url = "https://mcf.example/f/2"
-    year["plu"].save()
+def test_a_participation_counts_as_dife_once_mcf_validated_the_dossier(year):
+    Dossier.objects.filter(session__training=year["plu"]).update(funding_state=FundingState.VALIDATED)
     table = activity_report.figures(period())
     assert table.rows[0] == [activity_report.DIFE_MCF, 4, Decimal("28.0"), 2, 2]
     assert table.rows[1] == [activity_report.OTHER, 0, Decimal("0"), 0, 0]
+
+
+def test_dossiers_by_funding_state_count_only_the_dossiers_with_a_funding_track(year):
+    table = dashboard.dossiers_by_funding_state(period())
+    counts = {label: count for label, count in table.rows}
+    # Held: 3 paid, the absent and the accepted ones still to do on MCF; the eve's 2; not the cancelled ones.
+    assert counts["Service fait validé"] == 3
+    assert counts["À faire sur Mon Compte Formation"] == 4
+    assert table.total == ["Total", 7]
+    assert "financement" in dashboard.SECTIONS
+
+
+def test_satisfaction_by_training_averages_the_answers_of_the_years_sessions(year):
+    for overall, recommend in ((5, True), (4, True), (2, False)):
+        SatisfactionAnswer.objects.create(
+            session=year["held"], overall=overall, usefulness=4, objectives_met="oui", would_recommend=recommend
+        )
+    table = dashboard.satisfaction_by_training(period())
+    [row] = table.rows
+    assert row[:4] == ["Budget", 3, Decimal("3.7"), Decimal("4.0")]
+    assert row[4] == Decimal("100.0") or row[4] == 100
+    assert [r[0] for r in table.chart.rows] == ["Budget"]

@@ -57,7 +57,14 @@ def test_items_count_what_needs_doing(time_machine):
     assert counts(items) == {
         "Dossiers en attente de réponse": 2,
         "dont en attente depuis plus de 2 jours ouvrés": 1,
+        "Dossiers validés sans demande sur Mon Compte Formation depuis plus de 2 jours": 0,
+        "Propositions Mon Compte Formation à valider par l'élu au plus tard le jour ouvré suivant": 0,
+        "Entrées en formation à déclarer sur EDOF": 0,
+        "dont à déclarer aujourd'hui ou en retard (3 jours ouvrés après le début)": 0,
+        "Services faits à déclarer sur EDOF": 0,
+        "dont à déclarer aujourd'hui ou en retard (3 jours ouvrés après la fin)": 0,
         "Pièces d'identité à vérifier": 1,
+        "Formations publiées sans identifiants Mon Compte Formation": 3,
         "Sessions dont les inscriptions ferment dans les 7 jours": 0,
         "Sessions à venir complètes": 0,
     }

@@ -95,7 +95,7 @@ def test_start_after_the_deadline_offers_no_button(client, elu):
 
 
 def test_dossier_page_shows_price_balance_remaining_cost_days_left_and_mcf_link(client, elu):
-    session = SessionFactory(days_ahead=30, moncompteformation_url="https://www.moncompteformation.gouv.fr/s/1")
+    session = SessionFactory(days_ahead=30, training__mcf=True)
     session.training.price = Decimal("900")
     session.training.save()
     elu.dife_balance = Decimal("700")
@@ -149,8 +149,9 @@ def test_form_errors_are_summarised_and_what_was_typed_is_kept(client, elu, sess
 
 
 def test_saving_the_form_leads_to_the_review_then_sending(client, elu, session, mailoutbox, committed):
-    session.moncompteformation_url = "https://www.moncompteformation.gouv.fr/espace-prive/html/#/formation/1"
-    session.save()
+    session.training.mcf_training_id = "12345678900012_BUDGET"
+    session.training.mcf_action_id = "12345678900012_BUDGET-TOURS"
+    session.training.save()
     dossier, _ = services.create_draft(elu, session)
     client.force_login(elu)
     response = client.post(
@@ -175,7 +176,8 @@ def test_saving_the_form_leads_to_the_review_then_sending(client, elu, session, 
     assert response.url == reverse("enrolment:sent", args=[dossier.pk])
     confirmation = html(client.get(response.url))
     assert "Votre demande d'inscription est envoyée. Attendez la réponse de l'AMIL." in confirmation
-    assert "Retrouver cette session sur Mon Compte Formation" in confirmation and "Il reste 19 jours" in confirmation
+    assert "Retrouver cette session sur Mon Compte Formation" in confirmation
+    assert "Étape suivante sur Mon Compte Formation" in confirmation
     assert session.moncompteformation_url in mailoutbox[0].body
     assert Dossier.objects.get().state == DossierState.SUBMITTED
     assert len(mailoutbox) == 1

@@ -12,7 +12,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from accounts.models import IdentityDocument, Mandate, User
-from enrolment.models import Dossier, DossierLog
+from enrolment.models import Dossier, DossierLog, SatisfactionReceipt
 from mailing.models import OutgoingEmail
 from tests.factories import (
     CollectiviteFactory,
@@ -150,6 +150,7 @@ def snapshot(world):
         "logs": list(DossierLog.objects.filter(dossier__user=owner).order_by("pk").values()),
         "mandates": list(Mandate.objects.filter(user=owner).order_by("pk").values()),
         "documents": list(IdentityDocument.objects.filter(user=owner).order_by("pk").values()),
+        "satisfaction": list(SatisfactionReceipt.objects.filter(dossier__user=owner).order_by("pk").values()),
         "emails": OutgoingEmail.objects.filter(to=OWNER["email"]).count(),
         "now": timezone.localdate(),
     }

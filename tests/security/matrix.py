@@ -144,6 +144,21 @@ def _profile_form(world):
     }
 
 
+def attended_after_the_session(world):
+    """The owner's submitted dossier, marked present at a session that is over."""
+    import datetime
+
+    from enrolment.models import Dossier
+    from trainings.models import Session
+
+    dossier = world.submitted
+    Session.objects.filter(pk=dossier.session_id).update(
+        starts_at=datetime.datetime(2026, 1, 5, 8, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2026, 1, 5, 16, tzinfo=datetime.UTC),
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(state="attended")
+
+
 def _verify_owner(world):
     from django.utils import timezone
 
@@ -260,7 +275,21 @@ CASES = {
     "enrolment:cancel": OwnedObject(
         kwargs=lambda w: {"pk": w.submitted.pk}, methods=("get", "post"), post=lambda w: {"reason": "Piraté"}
     ),
+    # Open to the owner once the session is over and they were present: before, they are sent to the dossier.
+    "enrolment:satisfaction": OwnedObject(
+        kwargs=lambda w: {"pk": w.submitted.pk},
+        methods=("get", "post"),
+        post=lambda w: {"overall": "1", "objectives_met": "non", "usefulness": "1", "would_recommend": "non"},
+        owner_status=302,
+        before_owner_post=attended_after_the_session,
+    ),
     "enrolment:confirm_offer": OwnedObject(kwargs=lambda w: {"pk": w.offered.pk}, methods=("post",), owner_status=405),
+    "enrolment:mcf_number": OwnedObject(
+        kwargs=lambda w: {"pk": w.submitted.pk},
+        methods=("post",),
+        owner_status=405,
+        post=lambda w: {"mcf_number": "1234567890"},
+    ),
     # Staff with one permission only.
     "enrolment:identity_file": StaffPermission(
         kwargs=lambda w: {"pk": w.document.pk, "side": "recto"}, permission="accounts.view_identity_files"

@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
+from enrolment.models import SatisfactionAnswer
 from tests.factories import TEST_PASSWORD
 from tests.security.conftest import OWNER, leaked, snapshot
 from tests.security.matrix import walk_urls
@@ -55,6 +56,9 @@ def admin_world(world):
     Client().post(reverse("accounts:login"), {"username": OWNER["email"], "password": TEST_PASSWORD})
     Client().post(reverse("accounts:login"), {"username": OWNER["email"], "password": "Mauvais-mot-de-passe-1"})
     AccessFailureLog.objects.create(username=OWNER["email"], ip_address="127.0.0.1", user_agent="", path_info="/")
+    SatisfactionAnswer.objects.create(
+        session=world.submitted.session, overall=4, objectives_met="oui", usefulness=4, would_recommend=True
+    )
     return world
 
 

@@ -125,6 +125,26 @@ def _submitted_again(world):
     )
 
 
+def _attended_unanswered(world):
+    """The owner's submitted dossier, marked present at a session that is over, with no answer yet."""
+    from enrolment.models import SatisfactionAnswer, SatisfactionReceipt
+    from tests.security.matrix import attended_after_the_session
+
+    dossier = world.submitted
+    attended_after_the_session(world)
+    SatisfactionReceipt.objects.filter(dossier=dossier).delete()
+    SatisfactionAnswer.objects.filter(session_id=dossier.session_id).delete()
+
+
+def _no_mcf_request(world):
+    from enrolment.models import FundingLog
+
+    Dossier.objects.filter(pk=world.submitted.pk).update(
+        state="accepted", funding_state="todo", mcf_number="", mcf_requested_at=None
+    )
+    FundingLog.objects.filter(dossier_id=world.submitted.pk).delete()
+
+
 def _fresh_elu(world):
     user = UserFactory()
     world.clients["fresh"] = Client()
@@ -278,6 +298,22 @@ FORMS = {
                 ("x.png", png_bytes()[:30]),
             ]
         ),
+    ),
+    "satisfaction questionnaire": Target(
+        lambda w: reverse("enrolment:satisfaction", args=[w.submitted.pk]),
+        {
+            "overall": plausible("5", "1", "0", "6"),
+            "objectives_met": plausible("oui", "en_partie", "non", "peut-etre"),
+            "usefulness": plausible("4", "2", "10"),
+            "would_recommend": plausible("oui", "non", "1"),
+            "comment": hostile,
+        },
+        fresh=_attended_unanswered,
+    ),
+    "mcf number": Target(
+        lambda w: reverse("enrolment:mcf_number", args=[w.submitted.pk]),
+        {"mcf_number": st.one_of(plausible("1234567890", "n° 4200 0001 23", "12", "abc"), hostile)},
+        fresh=_no_mcf_request,
     ),
     "dossier cancel": Target(
         lambda w: reverse("enrolment:cancel", args=[w.submitted.pk]), {"reason": hostile}, fresh=_submitted_again
@@ -574,6 +610,8 @@ def test_every_form_of_the_portal_is_fuzzed():
         "enrolment:detail",
         "enrolment:identity",
         "enrolment:cancel",
+        "enrolment:satisfaction",
+        "enrolment:mcf_number",
     }
     # POST endpoints without any input to fuzz (a button): nothing typed, nothing to fuzz.
     buttons = {

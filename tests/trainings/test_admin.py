@@ -27,9 +27,13 @@ def messages_of(response):
 
 
 def test_changelist_flags_costly_trainings_and_big_sessions(staff_client):
-    SessionFactory(training__title="Trop chère", training__price=Decimal("700"), training__duration_hours=7)
-    SessionFactory(training__title="Trop de places", seats=20)
-    SessionFactory(training__title="Conforme", training__price=Decimal("560"), training__duration_hours=7)
+    SessionFactory(
+        training__title="Trop chère", training__price=Decimal("700"), training__duration_hours=7, training__mcf=True
+    )
+    SessionFactory(training__title="Trop de places", seats=20, training__mcf=True)
+    SessionFactory(
+        training__title="Conforme", training__price=Decimal("560"), training__duration_hours=7, training__mcf=True
+    )
     response = staff_client.get(CHANGELIST)
     content = response.content.decode()
     assert response.status_code == 200
@@ -107,7 +111,8 @@ def form_data(training, sessions):
         "contact": "",
         "place": "",
         "transport": "",
-        "moncompteformation_url": "",
+        "mcf_training_id": "",
+        "mcf_action_id": "",
         "sessions-TOTAL_FORMS": str(len(sessions)),
         "sessions-INITIAL_FORMS": "0",
         "sessions-MIN_NUM_FORMS": "0",

@@ -193,7 +193,8 @@ class TestTrainingPage:
             contact="Mme Durand, 02 47 00 00 00",
             place="Maison des Maires, Tours",
             transport="Tram A, arrêt Préfecture",
-            moncompteformation_url="https://www.moncompteformation.gouv.fr/formation/123",
+            mcf_training_id="12345678900012_BUDGET",
+            mcf_action_id="12345678900012_BUDGET-TOURS",
         )
 
     def test_shows_every_field_of_the_mon_compte_formation_page(self, client, training):
@@ -225,7 +226,10 @@ class TestTrainingPage:
             "Voir cette formation sur Mon Compte Formation",
         ]:
             assert expected in page, expected
-        assert 'href="https://www.moncompteformation.gouv.fr/formation/123"' in response.content.decode()
+        assert (
+            'href="https://www.moncompteformation.gouv.fr/espace-prive/html/#/formation/recherche/'
+            '12345678900012_BUDGET/12345678900012_BUDGET-TOURS"' in response.content.decode()
+        )
 
     def test_each_session_shows_its_last_registration_day_and_a_button(self, client, training):
         with time_machine.travel(datetime.datetime(2027, 3, 1, 10, 0, tzinfo=datetime.UTC), tick=False):

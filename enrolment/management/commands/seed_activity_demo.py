@@ -13,11 +13,10 @@ from django.db import transaction
 
 from accounts.models import Collectivite, Mandate, User
 from enrolment.management.commands.seed_backoffice_demo import Command as BackofficeSeed
-from enrolment.models import Dossier, DossierEvent, DossierLog, DossierState
+from enrolment.models import Dossier, DossierEvent, DossierLog, DossierState, FundingState
 from trainings import deadlines
 from trainings.models import Invitation, Session, Training
 
-MCF_URL = "https://www.moncompteformation.gouv.fr/espace-prive/html/#/formation/recherche"
 # (first names, birth name, collectivité code, function): the élus who took part in past sessions.
 ELUS = [
     ("Anne", "Roche", "37261", Mandate.Function.ADJOINT),
@@ -35,8 +34,9 @@ ELUS = [
     ("Élodie", "Lemoine", "243700754", Mandate.Function.VICE_PRESIDENT_EPCI),
     ("Hervé", "Masson", "200043065", Mandate.Function.CONSEILLER_COMMUNAUTAIRE),
 ]
-# Past sessions of each year: (month, day, training reference, élus present, élus absent, on Mon Compte Formation,
-# working days the AMIL took to answer). The élus are taken in turn from ELUS.
+# Past sessions of each year: (month, day, training reference, élus present, élus absent, paid by the DIFE through
+# Mon Compte Formation (the élus' funding track went to 'service fait validé'), working days the AMIL took to
+# answer). The élus are taken in turn from ELUS.
 SCHEDULE = [
     (2, 10, "AMIL-FIN-01", 6, 1, True, 1),
     (3, 17, "AMIL-URB-01", 9, 1, True, 2),
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         created = 0
         for year in (today.year - 1, today.year):
             for rank, (month, day, reference, present, absent, on_mcf, answer_days) in enumerate(SCHEDULE):
-                session = self.ensure_session(_day(year, month, day), reference, today, on_mcf=on_mcf)
+                session = self.ensure_session(_day(year, month, day), reference, today)
                 if session is None:
                     continue
                 invitations = self.ensure_invitations(session, staff)
@@ -87,14 +87,16 @@ class Command(BaseCommand):
                 for index, elu in enumerate(people):
                     state = DossierState.ATTENDED if index < present else DossierState.ABSENT
                     invitation = invitations.get(elu.mandates.first().collectivite_id)
-                    created += self.ensure_dossier(elu, session, state, answer_days + index % 2, staff, invitation)
-            cancelled = self.ensure_session(_day(year, *CANCELLED[:2]), CANCELLED[2], today, on_mcf=False)
+                    created += self.ensure_dossier(
+                        elu, session, state, answer_days + index % 2, staff, invitation, paid_by_dife=on_mcf
+                    )
+            cancelled = self.ensure_session(_day(year, *CANCELLED[:2]), CANCELLED[2], today)
             if cancelled is not None and cancelled.status != Session.Status.CANCELLED:
                 Session.objects.filter(pk=cancelled.pk).update(status=Session.Status.CANCELLED)
             month, day, reference, count = UNMARKED
             unmarked = None
             if year == today.year:
-                unmarked = self.ensure_session(_day(year, month, day), reference, today, on_mcf=False)
+                unmarked = self.ensure_session(_day(year, month, day), reference, today)
             if unmarked is not None:
                 for elu in elus[-count:]:
                     created += self.ensure_dossier(elu, unmarked, DossierState.ACCEPTED, 1, staff, None)
@@ -105,7 +107,7 @@ class Command(BaseCommand):
         email = f"elu.activite{index}@amil.example"
         return BackofficeSeed().ensure_elu(email, first_names, birth_name, code, function, verified=True)
 
-    def ensure_session(self, day, reference, today, *, on_mcf):
+    def ensure_session(self, day, reference, today):
         """The demo session of `reference` on `day` (9h–17h, Tours), if that day is before today."""
         training = Training.objects.filter(reference=reference).first()
         if training is None or day >= today:
@@ -120,7 +122,6 @@ class Command(BaseCommand):
                 "postal_code": "37000",
                 "city": "Tours",
                 "seats": 12,
-                "moncompteformation_url": MCF_URL if on_mcf else "",
             },
         )
         return session
@@ -142,7 +143,7 @@ class Command(BaseCommand):
             invitations[collectivite.pk] = invitation
         return invitations
 
-    def ensure_dossier(self, elu, session, state, answer_days, staff, invitation):
+    def ensure_dossier(self, elu, session, state, answer_days, staff, invitation, *, paid_by_dife=False):
         """Returns 1 when the dossier was created, 0 when it was already there."""
         if Dossier.objects.filter(user=elu, session=session).exists():
             return 0
@@ -160,6 +161,8 @@ class Command(BaseCommand):
             submitted_at=submitted_at,
             decided_at=decided_at,
             convocation_sent_at=decided_at + datetime.timedelta(days=7),
+            # Past demo data, not a transition: the élu's MCF dossier went to the end (or was never made).
+            funding_state=FundingState.SERVICE_VALIDATED if paid_by_dife else FundingState.TODO,
             birth_name=elu.birth_name,
             first_names=elu.first_names,
             contact_email=elu.email,

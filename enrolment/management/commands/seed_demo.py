@@ -82,7 +82,9 @@ TRAININGS = [
         "prerequisites": "Avoir suivi le niveau découverte ou connaître les bases du budget communal",
         "sessions": [CLOSING_TOMORROW, ("open", 45)],
         "places": [TOURS, TOURS],
-        "moncompteformation_url": "https://www.moncompteformation.gouv.fr/espace-prive/html/#/formation/recherche",
+        # Made-up MCF identifiers (the demo shows the exact link; the other trainings show what to search for).
+        "mcf_training_id": "99999999999999_AMIL-FIN-02",
+        "mcf_action_id": "99999999999999_AMIL-FIN-02-TOURS",
     },
     {
         "reference": "AMIL-FIN-01",
@@ -312,6 +314,8 @@ class Command(BaseCommand):
         call_command("seed_accounts_demo", elu_email=DEMO_ELU_EMAIL, verbosity=options["verbosity"])
         call_command("seed_backoffice_demo", verbosity=options["verbosity"])
         seed_past_activity(options["verbosity"])
+        call_command("seed_funding_demo", verbosity=options["verbosity"])
+        call_command("seed_satisfaction_demo", verbosity=options["verbosity"])
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.stdout.write(f"  Équipe : {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD} (administration : /admin/)")
         self.stdout.write(f"  Élu : {DEMO_ELU_EMAIL} / {DEMO_ELU_PASSWORD}")
@@ -373,7 +377,8 @@ class Command(BaseCommand):
                 "transport": ""
                 if spec["modality"] == Modality.REMOTE
                 else "Parking à proximité. Covoiturage possible entre élus : signalez-le à l'inscription.",
-                "moncompteformation_url": spec.get("moncompteformation_url", ""),
+                "mcf_training_id": spec.get("mcf_training_id", ""),
+                "mcf_action_id": spec.get("mcf_action_id", ""),
                 "is_published": spec.get("is_published", True),
             },
         )

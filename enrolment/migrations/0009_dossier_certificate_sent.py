@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enrolment', '0004_staff_groups'),
+        ('enrolment', '0008_funding_reminders'),
     ]
 
     operations = [
