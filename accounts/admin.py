@@ -104,7 +104,7 @@ class UserAdmin(BoundedSearchMixin, BaseUserAdmin):
                 ],
             },
         ),
-        ("Informations professionnelles", {"fields": ["highest_diploma", "cgu_accepted_at"]}),
+        ("Conditions d'utilisation", {"fields": ["cgu_accepted_at"]}),
         (
             "Accès",
             {

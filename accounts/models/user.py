@@ -68,17 +68,6 @@ class StreetType(models.TextChoices):
     AUTRE = "autre", "Autre"
 
 
-class Diploma(models.TextChoices):
-    NONE_GIVEN = "", "Non renseigné"
-    NO_DIPLOMA = "sans", "Sans diplôme"
-    CAP_BEP = "cap_bep", "CAP, BEP"
-    BAC = "bac", "Baccalauréat"
-    BAC2 = "bac2", "Bac + 2 (BTS, DUT, DEUG)"
-    BAC3 = "bac3", "Bac + 3 (licence)"
-    BAC5 = "bac5", "Bac + 5 (master, diplôme d'ingénieur)"
-    DOCTORAT = "doctorat", "Doctorat"
-
-
 class IdentityMethod(models.TextChoices):
     NONE = "", "Non vérifiée"
     FRANCECONNECT = "franceconnect", "Identité vérifiée par FranceConnect"
@@ -118,7 +107,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     postal_code = models.CharField("code postal", max_length=5, blank=True)
     city = models.CharField("ville", max_length=150, blank=True)
 
-    highest_diploma = models.CharField("diplôme le plus élevé", max_length=20, choices=Diploma.choices, blank=True)
     cgu_accepted_at = models.DateTimeField("CGU acceptées le", null=True, blank=True)
 
     # Identity verification: by FranceConnect or by an accepted identity document.

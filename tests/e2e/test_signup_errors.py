@@ -52,7 +52,6 @@ STEPS = [
             "Mot de passe": PASSWORD,
             "Confirmez votre mot de passe": "Formation-Elus-2025!",
             CGU: True,
-            "Diplôme le plus élevé": Option("Baccalauréat"),
         },
         "still_wrong": ["Confirmez votre mot de passe"],
         "complete": {"Mot de passe": PASSWORD, "Confirmez votre mot de passe": PASSWORD},
