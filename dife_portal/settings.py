@@ -76,6 +76,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dife_portal.context_processors.association",
             ],
+            # French hours and place names ("9 h 30", "d'Amboise") in every template, e-mails and admin included.
+            "builtins": ["dife_portal.french"],
         },
     },
 ]

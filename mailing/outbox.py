@@ -33,6 +33,7 @@ def _text_engine():
         app_dirs=True,
         autoescape=False,
         string_if_invalid=engines["django"].engine.string_if_invalid,
+        builtins=[name for name in engines["django"].engine.builtins if name not in Engine.default_builtins],
     )
 
 

@@ -34,6 +34,8 @@ def test_the_calendar_file_has_one_event_per_day_in_paris_time(two_days):
     assert events[0]["summary"] == "Formation : Prévenir et gérer les conflits"
     assert events[0]["location"] == "Salle des fêtes, 60 quai du Général de Gaulle, 37400 Amboise"
     assert "Parking du château" in events[0]["description"]
+    assert "de 9\u00a0h à 17\u00a0h" in events[0]["description"]
+    assert "Plan d'accès : https://www.openstreetmap.org/search?query=Salle+des+f" in events[0]["description"]
     assert len({str(e["uid"]) for e in events}) == 2
     assert calendar.walk("VTIMEZONE")[0]["tzid"] == "Europe/Paris"
     assert events[0].decoded("dtstart").tzinfo.key == PARIS.key
@@ -57,14 +59,16 @@ def test_sending_a_convocation_logs_it_and_queues_the_email_with_the_ics(two_day
     assert email.subject == "Votre convocation à la formation — AMIL"
     for text in (
         "voici votre convocation",
-        "lundi 29 mars 2027, de 9h00 à 17h00",
-        "mardi 30 mars 2027, de 9h00 à 17h00",
+        "lundi 29 mars 2027, de 9\u00a0h à 17\u00a0h",
+        "mardi 30 mars 2027, de 9\u00a0h à 17\u00a0h",
         "Lieu : Salle des fêtes, 60 quai du Général de Gaulle, 37400 Amboise",
         "Accès : Parking du château à 200 m.",
+        "Plan d'accès (OpenStreetMap) : https://www.openstreetmap.org/search?query=Salle+des+f%C3%AAtes%2C+60+quai",
         "Contact : ",
         "convocation.ics",
     ):
         assert text in email.body_text
+    assert "Voir le plan d'accès sur OpenStreetMap" in email.body_html
     [attachment] = email.attachments.all()
     assert (attachment.filename, attachment.content_type) == ("convocation.ics", "text/calendar")
     assert len(Calendar.from_ical(bytes(attachment.content)).walk("VEVENT")) == 2
