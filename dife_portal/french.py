@@ -54,6 +54,8 @@ ARTICLES = {
     "le": {"de": "du", "à": "au"},
     "les": {"de": "des", "à": "aux"},
 }
+# Groupings named by a feminine noun take "la": "les élus de la CC du Val d'Amboise".
+FEMININE_GROUPINGS = ("cc ", "ca ", "cu ", "communauté ", "métropole ")
 
 
 def _fold(word):
@@ -84,7 +86,7 @@ def with_preposition(preposition, name):
 
     de Amboise → d'Amboise; de Le Grand-Pressigny → du Grand-Pressigny; de Les Hermites → des Hermites;
     à Le Louroux → au Louroux; à Les Hermites → aux Hermites; de La Riche → de La Riche; de L'Île-Bouchard →
-    de L'Île-Bouchard; de Tours → de Tours.
+    de L'Île-Bouchard; de Tours → de Tours; de CC du Val d'Amboise → de la CC du Val d'Amboise.
     """
     name = (name or "").strip()
     if not name:
@@ -92,6 +94,8 @@ def with_preposition(preposition, name):
     article, rest = _split_article(name)
     if article:
         return f"{ARTICLES[article][preposition]} {rest}"
+    if name.lower().startswith(FEMININE_GROUPINGS):
+        return f"{preposition} la {name}"
     if preposition == "de" and _starts_with_vowel_sound(name):
         return f"d'{name}"
     return f"{preposition} {name}"
@@ -104,6 +108,6 @@ def de(name):
 
 
 @register.filter(name="a")
-def a_(name):
+def a(name):
     """{{ collectivite.name|a }}: "à Amboise", "au Grand-Pressigny", "aux Hermites"."""
     return with_preposition("à", str(name or ""))

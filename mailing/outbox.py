@@ -39,7 +39,8 @@ def _text_engine():
 
 def render_text(template_name, context):
     """A plain-text template rendered without HTML escaping."""
-    return _text_engine().get_template(template_name).render(Context(context))
+    # The Context, not the Engine, decides escaping when a template is rendered directly.
+    return _text_engine().get_template(template_name).render(Context(context, autoescape=False))
 
 
 def render_email(template, context=None, *, subject=None):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Collectivite
+from dife_portal import french
 from mailing import outbox
 
 from .models import Invitation, Training
@@ -175,8 +176,8 @@ def banner_label(invitation):
     if collectivite is None:
         return f"Invitation de l'{name} transmise aux collectivités adhérentes"
     if collectivite.kind == Collectivite.Kind.COMMUNE:
-        return f"Invitation de l'{name} transmise à la commune de {collectivite.name}"
-    return f"Invitation de l'{name} transmise à {collectivite.name}"
+        return f"Invitation de l'{name} transmise à la commune {french.de(collectivite.name)}"
+    return f"Invitation de l'{name} transmise {french.a(collectivite.name)}"
 
 
 def invitation_for(request, training_session):
