@@ -62,6 +62,16 @@ class TestSearchPage:
         assert f"{start.day} " in page and str(start.year) in page
         assert 'aria-current="step"' in response.content.decode()
 
+    def test_the_step_bar_shows_se_connecter_done_only_to_someone_signed_in(self, client):
+        def first_step(response):
+            return re.search(r'<li class="stepper-item[^"]*"[^>]*>.*?</li>', response.content.decode(), re.S).group(0)
+
+        anonymous = first_step(client.get(SEARCH_URL))
+        assert "is-done" not in anonymous and "✓" not in anonymous and "étape terminée" not in anonymous
+        client.force_login(UserFactory())
+        signed_in = first_step(client.get(SEARCH_URL))
+        assert "is-done" in signed_in and "✓" in signed_in and "étape terminée" in signed_in
+
     def test_shows_the_guide_fields_and_keeps_what_was_typed(self, client):
         response = client.get(SEARCH_URL, {"q": "budget 2027", "lieu": "Tours", "modalite": "distance"})
         content = response.content.decode()
