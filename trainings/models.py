@@ -83,10 +83,19 @@ class Training(models.Model):
     prerequisites = models.CharField("prérequis", max_length=300, blank=True, default="Aucun")
     duration_hours = models.DecimalField("durée (heures)", max_digits=5, decimal_places=1)
     modality = models.CharField("modalité", max_length=10, choices=Modality.choices, default=Modality.IN_PERSON)
-    price = models.DecimalField("prix (frais d'examen non inclus)", max_digits=8, decimal_places=2)
+    price = models.DecimalField("prix", max_digits=8, decimal_places=2)
+    has_exam = models.BooleanField(
+        "avec examen",
+        default=False,
+        help_text="Cochée, le prix est suivi de la mention « frais d'examen non inclus ».",
+    )
     financing_aids = models.TextField("aides au financement", blank=True)
     accessibility = models.CharField(
-        "accessibilité", max_length=300, blank=True, default="Bâtiment conforme aux normes d'accessibilité"
+        "accessibilité",
+        max_length=300,
+        blank=True,
+        default="Bâtiment conforme aux normes d'accessibilité",
+        help_text="Celle du bâtiment : elle n'est pas affichée pour une formation à distance.",
     )
     contact = models.CharField("contact", max_length=300, blank=True)
     place = models.CharField("lieu de formation", max_length=300, blank=True)
@@ -123,6 +132,11 @@ class Training(models.Model):
 
     def get_absolute_url(self):
         return reverse("trainings:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def building_accessibility(self):
+        """The accessibility of the training's building, or "" for a training given only at a distance."""
+        return "" if self.modality == Modality.REMOTE else self.accessibility
 
     def build_search_text(self):
         theme_name = self.theme.name if self.theme_id else ""

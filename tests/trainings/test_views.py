@@ -215,7 +215,7 @@ class TestTrainingPage:
             "Durée : 7 h",
             "Lieu : Tours",
             "Bâtiment conforme aux normes d'accessibilité",
-            "Prix de la formation 150,00 € (frais d'examen non inclus)",
+            "Prix de la formation 150,00 € Aides",
             "Aides au financement Finançable par le DIFE.",
             "Inscription à cette formation",
             "au moins 11 jours avant la formation",
@@ -233,6 +233,21 @@ class TestTrainingPage:
         ]:
             assert expected in page, expected
         assert 'href="https://www.moncompteformation.gouv.fr/formation/123"' in response.content.decode()
+
+    def test_exam_fees_are_mentioned_only_for_a_training_with_an_exam(self, client, training):
+        SessionFactory(training=training, city="Tours")
+        assert "frais d'examen" not in text_of(client.get(training.get_absolute_url()))
+        training.has_exam = True
+        training.save()
+        assert "150,00 € (frais d'examen non inclus)" in text_of(client.get(training.get_absolute_url()))
+
+    def test_a_remote_training_does_not_describe_a_building(self, client, training):
+        training.modality = "distance"
+        training.save()
+        SessionFactory(training=training, city="", venue="", postal_code="")
+        page = text_of(client.get(training.get_absolute_url()))
+        assert "Bâtiment conforme" not in page and "Accessibilité :" not in page
+        assert "À distance" in page
 
     def test_each_session_shows_its_last_registration_day_and_a_button(self, client, training):
         with time_machine.travel(datetime.datetime(2027, 3, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
