@@ -1,7 +1,6 @@
 """Pure rules of the enrolment journey: no database writes, no request."""
 
 import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -23,11 +22,11 @@ CANCELLABLE_STATES = (
 def remaining_cost(price, balance):
     """The "reste à charge": what the DIFE balance does not cover, or None when it covers everything.
 
-    An unknown balance (never recorded) covers nothing: the whole price is shown as remaining.
+    An unknown balance (never recorded) is not a zero balance: nothing can be computed, None too (the pages
+    then say that the amount is unknown and how to find it).
     """
-    covered = balance if balance is not None else Decimal("0")
-    if price > covered:
-        return price - covered
+    if balance is not None and price > balance:
+        return price - balance
     return None
 
 

@@ -121,6 +121,18 @@ def test_no_remaining_cost_when_the_balance_covers_the_price(client, elu, sessio
     assert "Reste à charge" not in html(client.get(reverse("enrolment:detail", args=[dossier.pk])))
 
 
+def test_an_unknown_balance_is_not_taken_for_zero(client, elu, session):
+    elu.dife_balance = None
+    elu.save()
+    dossier, _ = services.create_draft(elu, session)
+    client.force_login(elu)
+    for url in (reverse("enrolment:detail", args=[dossier.pk]), reverse("enrolment:review", args=[dossier.pk])):
+        page = " ".join(html(client.get(url)).split())
+        assert "Reste à charge" not in page and "reste à charge 150" not in page and "montant connu" not in page
+        assert "n'est pas connu du portail" in page and "Vos droits formation" in page
+        assert reverse("accounts:rights") in page and "Mon Compte Formation" in page
+
+
 def test_form_errors_are_summarised_and_what_was_typed_is_kept(client, elu, session):
     dossier, _ = services.create_draft(elu, session)
     client.force_login(elu)
