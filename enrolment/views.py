@@ -58,7 +58,8 @@ def _dossier_context(request, dossier, **extra):
         "dife_balance_date": request.user.dife_balance_date,
         "remaining_cost": rules.remaining_cost(training.price, request.user.dife_balance),
         "identity": _identity_status(request.user),
-        "recommended_upload_day": deadlines.recommended_upload_day(session.first_day),
+        "upload_advice": rules.identity_upload_advice(session.first_day),
+        "waiting_position": seats.waiting_list_position(dossier),
         "registration_open": deadlines.is_registration_open(session.first_day),
         "can_cancel": rules.elu_can_cancel(dossier),
         "has_pending_offer": dossier.has_pending_offer(timezone.now()),
@@ -75,7 +76,7 @@ def my_dossiers(request):
 
     def build():
         dossiers = (
-            user.dossiers.select_related("session__training")
+            seats.with_waiting_list_position(user.dossiers.select_related("session__training"))
             .prefetch_related(Prefetch("logs", queryset=DossierLog.objects.order_by("at", "pk")))
             .order_by("-created_at")
         )
@@ -85,6 +86,7 @@ def my_dossiers(request):
                 "dossier": dossier,
                 "can_cancel": rules.elu_can_cancel(dossier, now),
                 "has_pending_offer": dossier.has_pending_offer(now),
+                "waiting_position": seats.waiting_list_position(dossier),
             }
             for dossier in dossiers
         ]

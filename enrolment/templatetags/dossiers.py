@@ -45,3 +45,16 @@ STATE_BADGES = {
 def state_badge(state):
     """Bootstrap colour classes (contrast-checked pairs) for a dossier state."""
     return STATE_BADGES.get(state, "text-bg-secondary")
+
+
+@register.inclusion_tag("enrolment/includes/next_step.html")
+def next_step(dossier, waiting_position=None, has_pending_offer=False, compact=False):
+    """Once a dossier is sent, what happens next (instead of the days left to send it)."""
+    return {
+        "dossier": dossier,
+        "waiting_position": waiting_position,
+        "has_pending_offer": has_pending_offer,
+        "compact": compact,
+        "response_days": settings.AMIL_RESPONSE_WORKING_DAYS,
+        "offer_hours": settings.WAITING_LIST_OFFER_HOURS,
+    }
