@@ -290,10 +290,18 @@ class TestTrainingPage:
         assert "au moins 11 jours ouvrés avant la formation" in text_of(response)
         assert "jusqu'au lundi 27 avril 2026 inclus" in session_block(response, session)
 
-    def test_full_session_says_complet_without_a_button(self, client, training):
+    def test_full_session_offers_the_waiting_list(self, client, training):
         session = SessionFactory(training=training, seats=2, taken=2)
         response = client.get(training.get_absolute_url())
-        assert "Complet" in session_block(response, session)
+        block = session_block(response, session)
+        assert "Complet" in block and "Rejoindre la liste d'attente" in block
+        assert "Créer mon dossier d'inscription" not in block
+        assert reverse("enrolment:start", args=[session.pk]) in response.content.decode()
+
+    def test_full_and_closed_session_offers_nothing(self, client, training):
+        session = SessionFactory(training=training, seats=2, taken=2, days_ahead=5)
+        response = client.get(training.get_absolute_url())
+        assert "Rejoindre la liste d'attente" not in session_block(response, session)
         assert reverse("enrolment:start", args=[session.pk]) not in response.content.decode()
 
     def test_cancelled_and_past_sessions(self, client, training):
