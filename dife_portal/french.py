@@ -45,6 +45,19 @@ def date_heure(value, date_format="l j F Y"):
     return f"{format_date(local, date_format)} à {heure(local)}"
 
 
+@register.filter
+def pluriel(count, suffix="s"):
+    """French plural mark: none for 0 and 1 ("0 place occupée", "1 place occupée"), `suffix` from 2 on.
+
+    `count` is a number or a list (its length counts)."""
+    if hasattr(count, "__len__") and not isinstance(count, str):
+        count = len(count)
+    try:
+        return suffix if abs(int(count)) >= 2 else ""
+    except (TypeError, ValueError):
+        return ""
+
+
 # --- Names in a sentence: elision and contraction -----------------------------------------------------------
 
 # Words starting with a mute h take the elision ("d'Huismes"); an aspirate h does not ("de Hommes"): the few

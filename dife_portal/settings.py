@@ -136,6 +136,8 @@ LOGIN_REDIRECT_URL = "accounts:rights"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "fr-fr"
+# A few of Django admin's French strings, reworded (see the .po file): they take precedence over Django's.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

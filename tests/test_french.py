@@ -65,3 +65,10 @@ def test_filters_are_available_in_every_template_without_load():
         Context({"name": "Le Grand-Pressigny", "other": "Les Hermites", "start": datetime.time(9, 30)})
     )
     assert html.replace(NBSP, " ") == "du Grand-Pressigny · aux Hermites · 9 h 30"
+
+
+@pytest.mark.parametrize(
+    "count, expected", [(0, ""), (1, ""), (2, "s"), (15, "s"), (None, ""), ([1], ""), ([1, 2], "s")]
+)
+def test_the_french_plural_starts_at_two(count, expected):
+    assert Template("{{ n|pluriel }}").render(Context({"n": count})) == expected
