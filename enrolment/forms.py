@@ -172,6 +172,21 @@ class IdentityDocumentForm(forms.Form):
             cleaned["back"] = None
         return cleaned
 
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or not self._errors:
+            return
+        # A browser never keeps a chosen file after the page comes back with an error, and the portal does not
+        # keep identity files of a refused form: say so next to each accepted file, so that none is forgotten.
+        for name in ("front", "back"):
+            uploaded = self.cleaned_data.get(name)
+            if uploaded and name not in self._errors:
+                self.add_error(
+                    name,
+                    f"Votre fichier « {uploaded.name} » était valide, mais il n'a pas pu être gardé à cause de "
+                    "l'erreur ailleurs dans le formulaire : sélectionnez-le à nouveau.",
+                )
+
     @property
     def identity(self):
         return {name: self.cleaned_data[name] for name in self.IDENTITY_FIELDS}

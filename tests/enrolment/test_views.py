@@ -329,6 +329,19 @@ def test_a_cni_needs_both_sides_a_passport_one_page(client, unverified_elu, sess
     assert IdentityDocument.objects.get().kind == "passport" and not IdentityDocument.objects.get().back
 
 
+def test_an_accepted_recto_is_not_silently_forgotten_when_the_verso_is_missing(client, unverified_elu, session):
+    dossier = DossierFactory(user=unverified_elu, session=session)
+    client.force_login(unverified_elu)
+    response = client.post(reverse("enrolment:identity", args=[dossier.pk]), identity_post(back=""))
+    page = html(response)
+    assert response.status_code == 200 and "envoyez aussi le verso" in page
+    # Next to the recto field, and in the summary at the top: the valid file must be chosen again.
+    assert page.count("Votre fichier « recto Marie DUPONT.jpg » était valide") == 2
+    assert "sélectionnez-le à nouveau" in page
+    assert response.context["form"].errors["front"]
+    assert not IdentityDocument.objects.exists()
+
+
 def test_the_whole_path_without_franceconnect(client, unverified_elu, session, staff, mailoutbox, committed):
     client.force_login(unverified_elu)
     client.post(reverse("enrolment:start", args=[session.pk]))
