@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from dife_portal.admin_search import BoundedSearchMixin
+from dife_portal.collation import french_order
 
 from .models import Collectivite, IdentityDocument, IdentityDocumentAccess, Mandate, User
 from .services import stamp_balance_dates
@@ -37,7 +38,7 @@ class MandateInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BoundedSearchMixin, BaseUserAdmin):
-    ordering = ["birth_name", "first_names"]
+    ordering = [french_order("birth_name"), french_order("first_names")]
     list_display = [
         "email",
         "birth_name",

@@ -7,9 +7,15 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_out
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_delete, post_save
 
+        from dife_portal import collation
+
         from . import checks  # noqa: F401  (registers the system checks)
+
+        # SQLite has no French collation of its own: every connection gets one (PostgreSQL: a migration).
+        connection_created.connect(collation.register_sqlite, dispatch_uid="french_collation")
 
         user_logged_out.connect(_signed_out, dispatch_uid="page_cache_signed_out")
         post_save.connect(_account_changed, sender="accounts.User", dispatch_uid="page_cache_user_save")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Collectivite
 from dife_portal import french
+from dife_portal.collation import french_order
 from mailing import outbox
 
 from .models import Invitation, Training
@@ -211,7 +212,7 @@ def create_for(training, collectivites, *, by, session=None, expires_at=None):
 
 
 def create_for_all_members(training, *, by, session=None, expires_at=None):
-    members = Collectivite.objects.filter(is_member=True).order_by("name")
+    members = Collectivite.objects.filter(is_member=True).order_by(french_order("name"))
     return create_for(training, members, by=by, session=session, expires_at=expires_at)
 
 

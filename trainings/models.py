@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from dife_portal.collation import french_order
+
 from . import deadlines
 from .normalization import searchable
 
@@ -23,7 +25,7 @@ class Organiser(models.Model):
     class Meta:
         verbose_name = "organisateur"
         verbose_name_plural = "organisateurs"
-        ordering = ["name"]
+        ordering = [french_order("name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["is_default"], condition=models.Q(is_default=True), name="one_default_organiser"
@@ -41,7 +43,7 @@ class Theme(models.Model):
     class Meta:
         verbose_name = "thème"
         verbose_name_plural = "thèmes"
-        ordering = ["name"]
+        ordering = [french_order("name")]
 
     def __str__(self):
         return self.name
@@ -112,7 +114,7 @@ class Training(models.Model):
     class Meta:
         verbose_name = "formation"
         verbose_name_plural = "formations"
-        ordering = ["title"]
+        ordering = [french_order("title")]
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gte=0), name="training_price_not_negative"),
             models.CheckConstraint(condition=models.Q(duration_hours__gt=0), name="training_duration_positive"),

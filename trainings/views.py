@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from dife_portal import page_cache
+from dife_portal.collation import sort_key
 
 from . import catalogue_cache, deadlines, invitations
 from . import search as catalogue
@@ -107,7 +108,9 @@ def _sessions(training, request):
         context = {"sessions": sessions, "registration_rule": deadlines.rule_in_words()}
         return {
             "html": render_to_string("trainings/includes/training_sessions.html", context, request),
-            "towns": sorted({session.city for session in sessions if session.city and not session.is_cancelled}),
+            "towns": sorted(
+                {session.city for session in sessions if session.city and not session.is_cancelled}, key=sort_key
+            ),
         }
 
     return build

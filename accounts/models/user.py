@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from dife_portal.collation import french_order
+
 
 class UserQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -142,7 +144,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = "élu"
         verbose_name_plural = "élus"
-        ordering = ["birth_name", "first_names"]
+        ordering = [french_order("birth_name"), french_order("first_names")]
 
     def __str__(self):
         return self.get_full_name() or self.email
