@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from . import profile_completion
 from .forms.mandates import collectivite_field, group_collectivites
+from .forms.person import LABELS
 from .models import Mandate, User
 
 SECTION_FIELDS = {
@@ -93,6 +94,11 @@ class CompletionForm(forms.ModelForm):
                 del self.fields[name]
         if "mandate_collectivite" in self.fields:
             group_collectivites(self.fields["mandate_collectivite"])
+        for name in ("street_repetition", "street_type"):
+            if name in self.fields:
+                # As on the sign-up form: an optional choice reads "—", not "---------".
+                self.fields[name].choices = [("", "—"), *list(self.fields[name].choices)[1:]]
+                self.fields[name].label = LABELS[name]
         for name in ("postal_code", "city"):
             if name in self.fields:
                 self.fields[name].required = True

@@ -41,3 +41,4 @@ def test_both_collectivite_pickers_are_the_same_french_ordered_searchable_list(c
     assert '<optgroup label="Intercommunalités (EPCI)">' in select and "---------" not in select
     assert "Choisissez votre commune ou votre intercommunalité" in select
     assert "js/collectivite-filter.js" in html
+    assert "---------" not in html  # no Django placeholder anywhere on either form
