@@ -109,7 +109,7 @@ def items_for(user, now=None):
             urgent = Dossier.objects.filter(identity_urgent(now)).count()
             items.append(
                 Item(
-                    "dont à vérifier en priorité : les inscriptions ferment avant le délai habituel de vérification",
+                    "dont à vérifier en priorité : inscriptions bientôt closes",
                     urgent,
                     f"{reverse('admin:enrolment_dossier_changelist')}?{WAITING_PARAM}={IDENTITY_URGENT}",
                     sub=True,

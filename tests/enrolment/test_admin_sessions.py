@@ -73,6 +73,7 @@ def test_admin_titles_and_actions_read_as_french(client):
     client.force_login(UserFactory(superuser=True))
     add = page_text(client.get(reverse("admin:trainings_invitation_add")))
     assert "Ajout : invitation" in add and "Ajout de invitation" not in add
+    assert "Aucun(e)" not in page_text(client.get(reverse("admin:index")))
     IdentityDocumentFactory()
     documents = client.get(reverse("admin:accounts_identitydocument_changelist")).content.decode()
     assert "Supprimer la sélection (pièces d" in documents and "sélectionnés" not in documents

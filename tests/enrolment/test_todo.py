@@ -66,7 +66,7 @@ def test_items_count_what_needs_doing(time_machine):
     assert overdue.urgent and overdue.url == reverse("admin:enrolment_dossier_changelist") + "?attente=en_retard"
 
 
-URGENT_IDENTITY = "dont à vérifier en priorité : les inscriptions ferment avant le délai habituel de vérification"
+URGENT_IDENTITY = "dont à vérifier en priorité : inscriptions bientôt closes"
 
 
 def test_an_identity_document_sent_too_late_for_the_usual_review_is_urgent(client, time_machine):
