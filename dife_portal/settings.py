@@ -138,6 +138,8 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "fr-fr"
 # A few of Django admin's French strings, reworded (see the .po file): they take precedence over Django's.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django's default French datetime formats, with hours written "9 h 30" (dife_portal/formats/fr).
+FORMAT_MODULE_PATH = ["dife_portal.formats"]
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

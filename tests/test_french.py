@@ -72,3 +72,11 @@ def test_filters_are_available_in_every_template_without_load():
 )
 def test_the_french_plural_starts_at_two(count, expected):
     assert Template("{{ n|pluriel }}").render(Context({"n": count})) == expected
+
+
+def test_django_s_own_datetime_display_writes_hours_the_french_way():
+    """Admin lists and read-only fields format datetimes themselves (dife_portal/formats/fr)."""
+    from django.utils import formats
+
+    assert formats.localize(paris(2026, 12, 1, 9, 30)).replace(NBSP, " ") == "1 décembre 2026 à 9 h 30"
+    assert formats.date_format(datetime.time(14, 5), "TIME_FORMAT").replace(NBSP, " ") == "14 h 05"
