@@ -80,3 +80,25 @@ def test_django_s_own_datetime_display_writes_hours_the_french_way():
 
     assert formats.localize(paris(2026, 12, 1, 9, 30)).replace(NBSP, " ") == "1 décembre 2026 à 9 h 30"
     assert formats.date_format(datetime.time(14, 5), "TIME_FORMAT").replace(NBSP, " ") == "14 h 05"
+
+
+def test_django_admin_strings_that_could_not_agree_are_reworded():
+    """locale/fr: Django's French cannot know a model's gender or first letter ("Ajout de invitation")."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert translation.gettext("Add %s") % "invitation" == "Ajout : invitation"
+        assert (
+            translation.gettext("Delete selected %(verbose_name_plural)s")
+            % {"verbose_name_plural": "pièces d'identité"}
+            == "Supprimer la sélection (pièces d'identité)"
+        )
+        assert (
+            translation.gettext("Select all %(total_count)s %(module_name)s")
+            % {
+                "total_count": 3,
+                "module_name": "pièces d'identité",
+            }
+            == "Sélectionner les 3 pièces d'identité"
+        )
+        assert translation.gettext("None available") == "Rien pour le moment"
