@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 
 from dife_portal.admin_search import BoundedSearchMixin
+from dife_portal.collation import french_order
 
 from .models import Collectivite, Mandate, User
 from .services import stamp_balance_dates
@@ -31,7 +32,7 @@ class MandateInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BoundedSearchMixin, BaseUserAdmin):
-    ordering = ["birth_name", "first_names"]
+    ordering = [french_order("birth_name"), french_order("first_names")]
     list_display = [
         "email",
         "birth_name",
@@ -98,7 +99,7 @@ class UserAdmin(BoundedSearchMixin, BaseUserAdmin):
                 ],
             },
         ),
-        ("Informations professionnelles", {"fields": ["highest_diploma", "cgu_accepted_at"]}),
+        ("Conditions d'utilisation", {"fields": ["cgu_accepted_at"]}),
         (
             "Accès",
             {

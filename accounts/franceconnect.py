@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from . import birthplaces
 from .email_addresses import canonical_email
 from .models import User
 from .models.user import IdentityMethod
@@ -347,7 +348,7 @@ class Identity:
         )
 
     def user_fields(self):
-        return {
+        fields = {
             "birth_name": self.birth_name,
             "usage_name": self.usage_name,
             "first_names": self.first_names,
@@ -356,6 +357,11 @@ class Identity:
             "birth_country_code": self.birth_country_code,
             "gender": self.gender,
         }
+        # The codes in words (commune, or country for a birth abroad); an unknown code leaves the name as it was.
+        place = birthplaces.label(self.birth_place_code, self.birth_country_code)
+        if place:
+            fields["birth_place"] = place
+        return fields
 
 
 def complete_authorization(request):

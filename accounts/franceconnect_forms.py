@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import profile_completion
-from .models import Collectivite, Mandate, User
+from .forms.mandates import collectivite_field, group_collectivites
+from .forms.person import LABELS
+from .models import Mandate, User
 
 SECTION_FIELDS = {
     profile_completion.CONTACT: ["phone_mobile", "phone_landline"],
@@ -45,10 +47,7 @@ def _french_phone(value, *, mobile):
 class CompletionForm(forms.ModelForm):
     """Phone, home address, first mandate and CGU: each section only when the profile lacks it."""
 
-    mandate_collectivite = forms.ModelChoiceField(
-        label="Collectivité",
-        queryset=Collectivite.objects.order_by("name"),
-        empty_label="Choisissez votre collectivité",
+    mandate_collectivite = collectivite_field(
         error_messages={"required": "Choisissez la collectivité de votre mandat."},
     )
     mandate_function = forms.ChoiceField(
@@ -93,6 +92,13 @@ class CompletionForm(forms.ModelForm):
         for name in list(self.fields):
             if name not in wanted:
                 del self.fields[name]
+        if "mandate_collectivite" in self.fields:
+            group_collectivites(self.fields["mandate_collectivite"])
+        for name in ("street_repetition", "street_type"):
+            if name in self.fields:
+                # As on the sign-up form: an optional choice reads "—", not "---------".
+                self.fields[name].choices = [("", "—"), *list(self.fields[name].choices)[1:]]
+                self.fields[name].label = LABELS[name]
         for name in ("postal_code", "city"):
             if name in self.fields:
                 self.fields[name].required = True

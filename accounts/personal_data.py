@@ -37,7 +37,6 @@ def export(user):
         },
         "contact": _fields(user, CONTACT_FIELDS),
         "adresse": _fields(user, ADDRESS_FIELDS),
-        "informations_professionnelles": {"highest_diploma": user.get_highest_diploma_display()},
         "droits_formation": _fields(
             user, ["dife_balance", "dife_balance_date", "dife_account_missing", "cpf_balance", "cpf_balance_date"]
         ),

@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from dife_portal.collation import sort_key
+
 TABLE_PATH = Path(__file__).resolve().parent / "data" / "postal_codes.csv.gz"
 POSTAL_CODE_RE = re.compile(r"^\d{5}$")
 
@@ -73,7 +75,7 @@ def exists(postal_code):
 def towns_for(postal_code):
     """The communes a postal code serves, by their official names, sorted."""
     entries = _table().get(postal_code, {}).values()
-    return sorted({town.name for town, is_official in entries if is_official})
+    return sorted({town.name for town, is_official in entries if is_official}, key=sort_key)
 
 
 def find_town(postal_code, city):

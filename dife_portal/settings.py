@@ -77,6 +77,8 @@ TEMPLATES = [
                 "dife_portal.context_processors.association",
                 "trainings.context_processors.current_invitation",
             ],
+            # French hours and place names ("9 h 30", "d'Amboise") in every template, e-mails and admin included.
+            "builtins": ["dife_portal.french"],
         },
     },
 ]
@@ -135,6 +137,10 @@ LOGIN_REDIRECT_URL = "accounts:rights"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "fr-fr"
+# A few of Django admin's French strings, reworded (see the .po file): they take precedence over Django's.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django's default French datetime formats, with hours written "9 h 30" (dife_portal/formats/fr).
+FORMAT_MODULE_PATH = ["dife_portal.formats"]
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from accounts.models import IdentityDocument, User
+from dife_portal import french
 from dife_portal.admin_search import BoundedSearchMixin
 from dife_portal.csv_export import csv_response
 from trainings.models import Session
@@ -37,7 +38,7 @@ def _date(value):
 
 
 def _datetime(value):
-    return formats.date_format(timezone.localtime(value), "d/m/Y à H\\hi") if value else "—"
+    return french.date_heure(value, "d/m/Y") if value else "—"
 
 
 def session_label(session):
@@ -81,6 +82,7 @@ class AwaitingAnswerFilter(admin.SimpleListFilter):
                 todo.WAITING_OVERDUE,
                 f"En attente depuis plus de {settings.AMIL_RESPONSE_WORKING_DAYS} jours ouvrés",
             ),
+            (todo.IDENTITY_URGENT, "Pièce d'identité à vérifier en priorité"),
         ]
 
     def queryset(self, request, queryset):
@@ -88,6 +90,8 @@ class AwaitingAnswerFilter(admin.SimpleListFilter):
             return queryset.filter(todo.awaiting_answer())
         if self.value() == todo.WAITING_OVERDUE:
             return queryset.filter(todo.overdue())
+        if self.value() == todo.IDENTITY_URGENT:
+            return queryset.filter(todo.identity_urgent())
         return queryset
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from dife_portal.collation import sort_key
 from trainings import deadlines
 
 from .models import Dossier, DossierState
@@ -124,7 +125,7 @@ def participants(session):
 def enrolled(session):
     """The élus expected at the session (accepted, or already marked present or absent), sorted by name."""
     dossiers = list(_with_relations(Dossier.objects.filter(session=session, state__in=ENROLLED_STATES)))
-    return sorted(dossiers, key=lambda d: display_name(d).casefold())
+    return sorted(dossiers, key=lambda d: sort_key(display_name(d)))
 
 
 def attended(session):

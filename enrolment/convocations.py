@@ -1,13 +1,14 @@
 """Convocations: the e-mail an accepted élu receives before the session (dates, place, access, contact),
 with the convocation as a PDF and an `.ics` file that adds each day of the session to their calendar."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from dife_portal import french
 from trainings.models import Modality
 
 from . import attendance, documents, emails
@@ -36,6 +37,13 @@ def location(session):
     return ", ".join(filter(None, [session.venue, f"{session.postal_code} {session.city}".strip()]))
 
 
+def map_url(session):
+    """An OpenStreetMap search for the session's address (the "plan d'accès"), or "" for a remote session."""
+    if is_remote(session):
+        return ""
+    return "https://www.openstreetmap.org/search?" + urlencode({"query": location(session)})
+
+
 def contact(training):
     association = settings.ASSOCIATION
     return training.contact or f"{association['name']} · {association['phone']} · {association['email']}"
@@ -55,20 +63,22 @@ def calendar_file(dossier, now=None):
     calendar.add("prodid", f"-//{association['short_name']}//Portail DIFE//FR")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    description = "\n".join(
-        filter(
-            None,
-            [
-                f"Formation organisée par la {association['name']}.",
-                f"Accès : {training.transport}" if training.transport else "",
-                f"Contact : {contact(training)}",
-                emails.absolute_url(f"/dossiers/{dossier.pk}/"),
-            ],
-        )
-    )
     organizer = vCalAddress(f"mailto:{association['email']}")
     organizer.params["cn"] = vText(association["name"])
     for day in attendance.session_days(session):
+        description = "\n".join(
+            filter(
+                None,
+                [
+                    f"Formation organisée par la {association['name']}, de {french.heure(day.start)} "
+                    f"à {french.heure(day.end)}.",
+                    f"Plan d'accès : {map_url(session)}" if map_url(session) else "",
+                    f"Accès : {training.transport}" if training.transport else "",
+                    f"Contact : {contact(training)}",
+                    emails.absolute_url(f"/dossiers/{dossier.pk}/"),
+                ],
+            )
+        )
         event = Event()
         event.add("uid", f"session-{session.pk}-{day.date:%Y%m%d}@{host}")
         event.add("dtstamp", now or timezone.now())
@@ -124,6 +134,7 @@ def email_context(session):
     return {
         "days": attendance.session_days(session),
         "is_remote": is_remote(session),
+        "map_url": map_url(session),
         "contact": contact(session.training),
     }
 

@@ -124,6 +124,7 @@ class IdentityFileField(forms.FileField):
         drawn = check_identity_file(uploaded)
         cleaned = ContentFile(drawn.content, name=f"piece.{drawn.extension}")
         cleaned.extension = drawn.extension
+        cleaned.sent_name = uploaded.name  # what the élu chose, to name it back to them
         return cleaned
 
 
@@ -177,6 +178,21 @@ class IdentityDocumentForm(forms.Form):
         else:
             cleaned["back"] = None
         return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or not self._errors:
+            return
+        # A browser never keeps a chosen file after the page comes back with an error, and the portal does not
+        # keep identity files of a refused form: say so next to each accepted file, so that none is forgotten.
+        for name in ("front", "back"):
+            uploaded = self.cleaned_data.get(name)
+            if uploaded and name not in self._errors:
+                self.add_error(
+                    name,
+                    f"Votre fichier « {getattr(uploaded, 'sent_name', uploaded.name)} » était valide, mais il n'a pas pu être gardé à cause de "
+                    "l'erreur ailleurs dans le formulaire : sélectionnez-le à nouveau.",
+                )
 
     @property
     def identity(self):

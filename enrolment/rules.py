@@ -1,7 +1,6 @@
 """Pure rules of the enrolment journey: no database writes, no request."""
 
 import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -37,11 +36,11 @@ def allows(transition, state):
 def remaining_cost(price, balance):
     """The "reste à charge": what the DIFE balance does not cover, or None when it covers everything.
 
-    An unknown balance (never recorded) covers nothing: the whole price is shown as remaining.
+    An unknown balance (never recorded) is not a zero balance: nothing can be computed, None too (the pages
+    then say that the amount is unknown and how to find it).
     """
-    covered = balance if balance is not None else Decimal("0")
-    if price > covered:
-        return price - covered
+    if balance is not None and price > balance:
+        return price - balance
     return None
 
 
@@ -140,3 +139,43 @@ def staff_actions(dossier, now=None):
     if allows("cancel", state):
         actions.append("cancel")
     return actions
+
+
+# --- The identity document of an élu without FranceConnect: when to send it -------------------------------
+
+
+def identity_upload_advice(first_day, now=None):
+    """What the dossier pages tell an élu who still has an identity document to send, for a session starting on
+    `first_day`. A day in the past is never given as an instruction:
+
+    - "in_time": send it by `day` (the last registration day minus the usual review time);
+    - "today": `day` is today;
+    - "late": the usual review time no longer fits before `last_day`: send it today, the team reviews it first;
+    - "closed": registration is closed, nothing to advise.
+    """
+    today = deadlines.paris_today(now)
+    last_day = deadlines.last_registration_day(first_day)
+    day = deadlines.recommended_upload_day(first_day)
+    if today > last_day:
+        status = "closed"
+    elif day > today:
+        status = "in_time"
+    elif day == today:
+        status = "today"
+    else:
+        status = "late"
+    return {"status": status, "day": day, "last_day": last_day}
+
+
+def identity_late_before(now=None):
+    """The earliest first day whose recommended identity upload day is today or later.
+
+    Sessions starting (Paris) before that day leave less than the usual review time to check an identity document
+    sent now: the staff to-do lists those documents as urgent. `recommended_upload_day` never decreases as the
+    first day moves later, so this cut-off is exact and databases can filter on it.
+    """
+    today = deadlines.paris_today(now)
+    candidate = today
+    while deadlines.recommended_upload_day(candidate) < today:
+        candidate += datetime.timedelta(days=1)
+    return datetime.datetime.combine(candidate, datetime.time.min, tzinfo=deadlines.PARIS)

@@ -106,3 +106,33 @@ def next_on_waiting_list(session, limit):
         .filter(session_id=session.pk, state=DossierState.WAITLISTED, offer_expires_at__isnull=True)
         .order_by("waitlisted_at", "pk")[:limit]
     )
+
+
+def _waiting_ahead():
+    """Subquery: the waiting-list dossiers of the outer dossier's session that joined before it."""
+    outer_at = OuterRef("waitlisted_at")
+    return (
+        Dossier.objects.filter(session_id=OuterRef("session_id"), state=DossierState.WAITLISTED)
+        .filter(Q(waitlisted_at__lt=outer_at) | Q(waitlisted_at=outer_at, pk__lt=OuterRef("pk")))
+        .order_by()
+        .values("session_id")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+
+
+def with_waiting_list_position(dossiers):
+    """Annotate `waiting_ahead` (waiting-list dossiers of the same session ahead of each one): one subquery."""
+    return dossiers.annotate(waiting_ahead=Coalesce(Subquery(_waiting_ahead()), 0))
+
+
+def waiting_list_position(dossier):
+    """1 for the first on its session's waiting list (by the moment it joined); None when not on the list."""
+    if dossier.state != DossierState.WAITLISTED:
+        return None
+    ahead = getattr(dossier, "waiting_ahead", None)
+    if ahead is None:
+        ahead = with_waiting_list_position(Dossier.objects.filter(pk=dossier.pk)).values_list(
+            "waiting_ahead", flat=True
+        )[0]
+    return ahead + 1

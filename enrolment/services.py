@@ -16,10 +16,11 @@ cancelled and the seat goes to the next one. No offer is made once registration 
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from accounts.models import IdentityDocument, User
 from accounts.models.user import IdentityMethod
+from dife_portal import french
 from trainings import deadlines
 from trainings.models import Session
 
@@ -121,7 +122,7 @@ def _ensure_registration_open(session, now):
 
 
 def _format_datetime(value):
-    return formats.date_format(timezone.localtime(value), "l j F Y à G\\hi")
+    return french.date_heure(value)
 
 
 def has_dossier_in_progress(user):

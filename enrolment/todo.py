@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ WAITING_ALL = "toutes"
 WAITING_OVERDUE = "en_retard"
 MCF_PARAM = "mcf"  # trainings.admin.McfIdentifiersFilter
 MCF_WITHOUT = "sans"
+IDENTITY_URGENT = "identite_urgente"
 SESSION_SITUATION_PARAM = "situation"
 CLOSING_SOON = "cloture_proche"
 FULL = "complete"
@@ -40,6 +41,19 @@ def awaiting_answer():
 def overdue(now=None):
     """Sent dossiers waiting for the AMIL's answer for more than AMIL_RESPONSE_WORKING_DAYS working days."""
     return awaiting_answer() & Q(submitted_at__lt=rules.overdue_if_sent_before(now))
+
+
+def identity_urgent(now=None):
+    """Dossiers still to be sent whose élu's identity document waits for review, for a session still open whose
+    last registration day comes sooner than the usual review time (enrolment.rules.identity_late_before)."""
+    pending = IdentityDocument.objects.filter(user_id=OuterRef("user_id"), status=IdentityDocument.Status.PENDING)
+    open_from = _paris_midnight(deadlines.earliest_open_first_day(now))
+    return (
+        Q(state__in=[DossierState.DRAFT, DossierState.AWAITING_IDENTITY])
+        & Q(session__status=Session.Status.OPEN)
+        & Q(session__starts_at__gte=open_from, session__starts_at__lt=rules.identity_late_before(now))
+        & Exists(pending)
+    )
 
 
 def sessions_closing_soon(now=None, days=CLOSING_SOON_DAYS):
@@ -99,6 +113,17 @@ def items_for(user, now=None):
         pending = IdentityDocument.objects.filter(status=IdentityDocument.Status.PENDING).count()
         url = reverse("admin:accounts_identitydocument_changelist")
         items.append(Item("Pièces d'identité à vérifier", pending, f"{url}?status__exact=pending"))
+        if user.has_perm("enrolment.view_dossier"):
+            urgent = Dossier.objects.filter(identity_urgent(now)).count()
+            items.append(
+                Item(
+                    "dont à vérifier en priorité : inscriptions bientôt closes",
+                    urgent,
+                    f"{reverse('admin:enrolment_dossier_changelist')}?{WAITING_PARAM}={IDENTITY_URGENT}",
+                    sub=True,
+                    urgent=urgent > 0,
+                )
+            )
     if user.has_perm("trainings.view_training"):
         url = reverse("admin:trainings_training_changelist")
         items.append(

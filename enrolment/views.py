@@ -55,7 +55,8 @@ def _dossier_context(request, dossier, **extra):
         "dife_balance_date": request.user.dife_balance_date,
         "remaining_cost": rules.remaining_cost(training.price, request.user.dife_balance),
         "identity": _identity_status(request.user),
-        "recommended_upload_day": deadlines.recommended_upload_day(session.first_day),
+        "upload_advice": rules.identity_upload_advice(session.first_day),
+        "waiting_position": seats.waiting_list_position(dossier),
         "registration_open": deadlines.is_registration_open(session.first_day),
         "can_cancel": rules.elu_can_cancel(dossier),
         "has_pending_offer": dossier.has_pending_offer(timezone.now()),
@@ -80,9 +81,12 @@ def _funding_context(dossier, mcf_form=None):
 
 @login_required
 def my_dossiers(request):
-    """The élu's dossiers with their history, each with its funding track and the one next action."""
+    """The élu's dossiers with their history, each with its funding track, the one next action and, on the waiting
+    list, its position."""
     dossiers = (
-        request.user.dossiers.select_related("session__training", "satisfaction_receipt")
+        seats.with_waiting_list_position(
+            request.user.dossiers.select_related("session__training", "satisfaction_receipt")
+        )
         .prefetch_related(Prefetch("logs", queryset=DossierLog.objects.order_by("at", "pk")))
         .order_by("-created_at")
     )
@@ -93,6 +97,7 @@ def my_dossiers(request):
             "dossier": dossier,
             "can_cancel": rules.elu_can_cancel(dossier, now),
             "has_pending_offer": dossier.has_pending_offer(now),
+            "waiting_position": seats.waiting_list_position(dossier),
             "next_action": funding_guide.next_action(dossier, today, now),
             "shows_funding": dossier.state in funding_rules.FUNDABLE_DOSSIER_STATES
             or dossier.funding_state != FundingState.TODO,

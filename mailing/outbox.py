@@ -33,12 +33,14 @@ def _text_engine():
         app_dirs=True,
         autoescape=False,
         string_if_invalid=engines["django"].engine.string_if_invalid,
+        builtins=[name for name in engines["django"].engine.builtins if name not in Engine.default_builtins],
     )
 
 
 def render_text(template_name, context):
     """A plain-text template rendered without HTML escaping."""
-    return _text_engine().get_template(template_name).render(Context(context))
+    # The Context, not the Engine, decides escaping when a template is rendered directly.
+    return _text_engine().get_template(template_name).render(Context(context, autoescape=False))
 
 
 def render_email(template, context=None, *, subject=None):

@@ -60,7 +60,7 @@ def test_the_portal_serves_its_pages_and_takes_dossiers_without_redis(client, re
     for page in ("/", reverse("trainings:search"), f"{reverse('trainings:search')}?q=budget", url):
         assert client.get(page).status_code == 200, page
     assert client.get(reverse("invitation", args=[invitation.token])).status_code == 302
-    assert "transmise à la commune de Amboise" in client.get(url).content.decode()
+    assert "transmise à la commune d&#x27;Amboise" in client.get(url).content.decode()
 
     elu = UserFactory(franceconnect=True)
     MandateFactory(user=elu)

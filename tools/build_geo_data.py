@@ -9,7 +9,13 @@ Writes (both committed in the repository, never node_modules):
   (INSEE code and SIREN of each commune, SIREN of each EPCI, postal codes);
 - accounts/data/postal_codes.csv.gz: every French postal code with the communes it serves (official
   name, plus names of former/delegated communes and La Poste's routing label, so that "37130 Les
-  Essards" or "37540 St Cyr sur Loire" are recognised).
+  Essards" or "37540 St Cyr sur Loire" are recognised);
+- accounts/data/communes_cog.csv.gz: every COG code of a commune (current, delegated, associated,
+  municipal arrondissement, and former codes pointing to today's commune) with its name and department,
+  to name the birthplace FranceConnect sends as a COG code.
+
+The foreign countries' COG codes (accounts/data/pays_cog.csv) are not in these packages: that small file
+is kept by hand, its header says from where.
 
 Sources:
 - @etalab/decoupage-administratif: Code officiel géographique (INSEE), EPCI (DGCL), postal codes of
@@ -39,6 +45,7 @@ DEPARTMENT = "37"
 PACKAGES = {"decoupage": ("@etalab/decoupage-administratif", "6.0.0"), "codes_postaux": ("codes-postaux", "4.1.2")}
 OUT_COLLECTIVITES = ROOT / "accounts" / "data" / f"collectivites_{DEPARTMENT}.csv"
 OUT_POSTAL = ROOT / "accounts" / "data" / "postal_codes.csv.gz"
+OUT_COMMUNES = ROOT / "accounts" / "data" / "communes_cog.csv.gz"
 
 
 def npm_fetch(name, version, workdir):
@@ -157,6 +164,29 @@ def build_postal_codes(communes, codes_postaux, sources, today):
     return len({postal_code for postal_code, _, _ in rows}), len(rows)
 
 
+def build_birthplaces(communes, sources, today):
+    """COG code -> (name, department) for every code a birthplace may carry."""
+    priority = {"commune-actuelle": 0, "arrondissement-municipal": 1, "commune-deleguee": 2, "commune-associee": 3}
+    names = {}
+    for commune in sorted(communes, key=lambda c: priority.get(c["type"], 9)):
+        names.setdefault(commune["code"], (commune["nom"], commune.get("departement", "")))
+    for commune in communes:
+        if commune["type"] == "commune-actuelle":
+            for old in commune.get("anciensCodes", []):
+                names.setdefault(old, (commune["nom"], commune.get("departement", "")))
+    out = io.StringIO()
+    for line in header_lines({"COG 2026 (INSEE)": sources["decoupage"]}, today):
+        out.write(line + "\n")
+    out.write("# Un code ancien (commune fusionnée) porte le nom de la commune d'aujourd'hui.\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["code", "name", "department"])
+    for code, (name, department) in sorted(names.items()):
+        writer.writerow([code, name, department])
+    with open(OUT_COMMUNES, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle:
+        handle.write(out.getvalue().encode("utf-8"))
+    return len(names)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--from", dest="source_dir", help="directory holding already extracted packages")
@@ -179,8 +209,10 @@ def main():
         codes_postaux = load_json(dirs["codes_postaux"] / "codes-postaux.json")
         n_communes, n_epci = build_collectivites(communes, epcis, sources, today)
         n_codes, n_rows = build_postal_codes(communes, codes_postaux, sources, today)
+        n_birthplaces = build_birthplaces(communes, sources, today)
     print(f"{OUT_COLLECTIVITES.relative_to(ROOT)}: {n_communes} communes, {n_epci} EPCI")
     print(f"{OUT_POSTAL.relative_to(ROOT)}: {n_codes} postal codes, {n_rows} (postal code, town) names")
+    print(f"{OUT_COMMUNES.relative_to(ROOT)}: {n_birthplaces} COG codes")
 
 
 if __name__ == "__main__":

@@ -163,7 +163,10 @@ class TrainingAdmin(BoundedSearchMixin, HttpsUrlsMixin, admin.ModelAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "reference", "organiser", "theme", "is_published"]}),
-        ("Informations clés", {"fields": ["duration_hours", "modality", "price", "financing_aids", "accessibility"]}),
+        (
+            "Informations clés",
+            {"fields": ["duration_hours", "modality", "price", "has_exam", "financing_aids", "accessibility"]},
+        ),
         ("Description", {"fields": ["summary", "strengths", "objectives", "content", "audience", "prerequisites"]}),
         ("Informations pratiques", {"fields": ["contact", "place", "transport"]}),
         ("Mon Compte Formation", {"fields": ["mcf_training_id", "mcf_action_id", "mcf_address_display"]}),

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Collectivite
+from dife_portal import french
+from dife_portal.collation import french_order
 from mailing import outbox
 
 from .models import Invitation, Training
@@ -173,8 +175,8 @@ def banner_label(invitation):
     if collectivite is None:
         return f"Invitation de l'{name} transmise aux collectivités adhérentes"
     if collectivite.kind == Collectivite.Kind.COMMUNE:
-        return f"Invitation de l'{name} transmise à la commune de {collectivite.name}"
-    return f"Invitation de l'{name} transmise à {collectivite.name}"
+        return f"Invitation de l'{name} transmise à la commune {french.de(collectivite.name)}"
+    return f"Invitation de l'{name} transmise {french.a(collectivite.name)}"
 
 
 def invitation_for(request, training_session):
@@ -208,7 +210,7 @@ def create_for(training, collectivites, *, by, session=None, expires_at=None):
 
 
 def create_for_all_members(training, *, by, session=None, expires_at=None):
-    members = Collectivite.objects.filter(is_member=True).order_by("name")
+    members = Collectivite.objects.filter(is_member=True).order_by(french_order("name"))
     return create_for(training, members, by=by, session=session, expires_at=expires_at)
 
 

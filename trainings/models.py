@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from dife_portal.collation import french_order
+
 from . import availability, deadlines, mcf
 from .normalization import searchable
 
@@ -22,7 +24,7 @@ class Organiser(models.Model):
     class Meta:
         verbose_name = "organisateur"
         verbose_name_plural = "organisateurs"
-        ordering = ["name"]
+        ordering = [french_order("name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["is_default"], condition=models.Q(is_default=True), name="one_default_organiser"
@@ -40,7 +42,7 @@ class Theme(models.Model):
     class Meta:
         verbose_name = "thème"
         verbose_name_plural = "thèmes"
-        ordering = ["name"]
+        ordering = [french_order("name")]
 
     def __str__(self):
         return self.name
@@ -82,10 +84,19 @@ class Training(models.Model):
     prerequisites = models.CharField("prérequis", max_length=300, blank=True, default="Aucun")
     duration_hours = models.DecimalField("durée (heures)", max_digits=5, decimal_places=1)
     modality = models.CharField("modalité", max_length=10, choices=Modality.choices, default=Modality.IN_PERSON)
-    price = models.DecimalField("prix (frais d'examen non inclus)", max_digits=8, decimal_places=2)
+    price = models.DecimalField("prix", max_digits=8, decimal_places=2)
+    has_exam = models.BooleanField(
+        "avec examen",
+        default=False,
+        help_text="Cochée, le prix est suivi de la mention « frais d'examen non inclus ».",
+    )
     financing_aids = models.TextField("aides au financement", blank=True)
     accessibility = models.CharField(
-        "accessibilité", max_length=300, blank=True, default="Bâtiment conforme aux normes d'accessibilité"
+        "accessibilité",
+        max_length=300,
+        blank=True,
+        default="Bâtiment conforme aux normes d'accessibilité",
+        help_text="Celle du bâtiment : elle n'est pas affichée pour une formation à distance.",
     )
     contact = models.CharField("contact", max_length=300, blank=True)
     place = models.CharField("lieu de formation", max_length=300, blank=True)
@@ -115,7 +126,7 @@ class Training(models.Model):
     class Meta:
         verbose_name = "formation"
         verbose_name_plural = "formations"
-        ordering = ["title"]
+        ordering = [french_order("title")]
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gte=0), name="training_price_not_negative"),
             models.CheckConstraint(condition=models.Q(duration_hours__gt=0), name="training_duration_positive"),
@@ -144,6 +155,11 @@ class Training(models.Model):
     @property
     def has_mcf_identifiers(self):
         return mcf.has_identifiers(self)
+
+    @property
+    def building_accessibility(self):
+        """The accessibility of the training's building, or "" for a training given only at a distance."""
+        return "" if self.modality == Modality.REMOTE else self.accessibility
 
     def build_search_text(self):
         theme_name = self.theme.name if self.theme_id else ""

@@ -3,6 +3,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from dife_portal.collation import sort_key
+
 from . import deadlines, page_cache
 from . import search as catalogue
 from .forms import TrainingSearchForm
@@ -97,7 +99,9 @@ def _sessions(training, request):
         context = {"sessions": sessions, "registration_rule": deadlines.rule_in_words()}
         return {
             "html": render_to_string("trainings/includes/training_sessions.html", context, request),
-            "towns": sorted({session.city for session in sessions if session.city and not session.is_cancelled}),
+            "towns": sorted(
+                {session.city for session in sessions if session.city and not session.is_cancelled}, key=sort_key
+            ),
         }
 
     return build

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from accounts.mandates import FUNCTIONS_BY_KIND, function_fits
 from accounts.models import Collectivite, Mandate
+from dife_portal.collation import french_order
 
 
 class CollectiviteChoiceField(forms.ModelChoiceField):
@@ -12,14 +13,34 @@ class CollectiviteChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.code})" if obj.kind == Collectivite.Kind.COMMUNE else obj.name
 
 
-class MandateForm(forms.ModelForm):
-    collectivite = CollectiviteChoiceField(
+def collectivite_field(**kwargs):
+    """The collectivité picker of every form that declares a mandate (see `group_collectivites`)."""
+    return CollectiviteChoiceField(
         queryset=Collectivite.objects.all(),
         label="Collectivité",
         empty_label="Choisissez votre commune ou votre intercommunalité",
         help_text="Commune (avec son code INSEE) ou intercommunalité (EPCI). Tapez les premières lettres pour "
         "aller directement au nom.",
+        **kwargs,
     )
+
+
+def group_collectivites(field):
+    """Fill `field`'s options in one query, in French order, grouped as "Communes" / "Intercommunalités (EPCI)";
+    the page's script (static/js/collectivite-filter.js) adds a search box above it."""
+    groups = {Collectivite.Kind.COMMUNE: [], Collectivite.Kind.EPCI: []}
+    field.widget.attrs["data-filterable"] = "true"
+    for collectivite in Collectivite.objects.order_by("kind", french_order("name")):
+        groups.setdefault(collectivite.kind, []).append((collectivite.pk, field.label_from_instance(collectivite)))
+    field.choices = [
+        ("", field.empty_label),
+        ("Communes", groups[Collectivite.Kind.COMMUNE]),
+        ("Intercommunalités (EPCI)", groups[Collectivite.Kind.EPCI]),
+    ]
+
+
+class MandateForm(forms.ModelForm):
+    collectivite = collectivite_field()
 
     class Meta:
         model = Mandate
@@ -40,18 +61,7 @@ class MandateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        collectivites = list(Collectivite.objects.order_by("kind", "name"))
-        groups = {Collectivite.Kind.COMMUNE: [], Collectivite.Kind.EPCI: []}
-        field = self.fields["collectivite"]
-        field.widget.attrs["data-filterable"] = "true"
-        for collectivite in collectivites:
-            groups.setdefault(collectivite.kind, []).append((collectivite.pk, field.label_from_instance(collectivite)))
-        # One query for the options; grouped as "Communes" / "Intercommunalités (EPCI)".
-        field.choices = [
-            ("", field.empty_label),
-            ("Communes", groups[Collectivite.Kind.COMMUNE]),
-            ("Intercommunalités (EPCI)", groups[Collectivite.Kind.EPCI]),
-        ]
+        group_collectivites(self.fields["collectivite"])
         function = self.fields["function"]
         function.choices = [
             ("", "Choisissez votre fonction"),

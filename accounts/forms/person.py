@@ -45,7 +45,6 @@ LABELS = {
     "lieu_dit": "Lieu-dit (facultatif)",
     "postal_code": "Code postal",
     "city": "Ville",
-    "highest_diploma": "Diplôme le plus élevé",
 }
 HELP_TEXTS = {
     "birth_name": "Saisissez uniquement votre nom de naissance, tel qu'il figure sur votre acte de naissance.",
@@ -64,9 +63,6 @@ HELP_TEXTS = {
     "street_name": "Par exemple : de la Préfecture. Si votre adresse n'a pas de voie, indiquez le lieu-dit.",
     "address_complement": "Bâtiment, appartement, étage…",
     "postal_code": "5 chiffres, par exemple 37000.",
-    "highest_diploma": (
-        "Si vous êtes agent public de catégorie A ou B, merci de laisser cette rubrique à « Non renseigné »."
-    ),
 }
 WIDGETS = {
     "birth_name": forms.TextInput(attrs={"autocomplete": "family-name"}),

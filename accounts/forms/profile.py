@@ -3,22 +3,14 @@
 from django import forms
 
 from accounts.models import User
-from accounts.models.user import Diploma
 
 from .person import ADDRESS_FIELDS, CONTACT_FIELDS, HELP_TEXTS, IDENTITY_FIELDS, LABELS, WIDGETS, PersonFieldsMixin
 
 
 class ProfileForm(PersonFieldsMixin, forms.ModelForm):
-    highest_diploma = forms.ChoiceField(
-        label=LABELS["highest_diploma"],
-        choices=Diploma.choices,
-        required=False,
-        help_text=HELP_TEXTS["highest_diploma"],
-    )
-
     class Meta:
         model = User
-        fields = [*IDENTITY_FIELDS, *CONTACT_FIELDS, *ADDRESS_FIELDS, "highest_diploma"]
+        fields = [*IDENTITY_FIELDS, *CONTACT_FIELDS, *ADDRESS_FIELDS]
         labels = LABELS
         help_texts = HELP_TEXTS
         widgets = WIDGETS

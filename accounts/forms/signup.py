@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from accounts.models import User
-from accounts.models.user import Diploma
 from accounts.passwords import set_checklist_help
 
 from .person import CONTACT_FIELDS, HELP_TEXTS, LABELS, WIDGETS, AddressForm, IdentityForm, PersonFieldsMixin
@@ -33,7 +32,7 @@ class ContactForm(PersonFieldsMixin, forms.ModelForm):
 
 
 class PasswordForm(forms.Form):
-    """Password (checked by AUTH_PASSWORD_VALIDATORS against the identity typed before), CGU, diploma.
+    """Password (checked by AUTH_PASSWORD_VALIDATORS against the identity typed before), and CGU.
 
     The wizard keeps only a hash of the chosen password (`stored_password_hash`), never the password
     itself: when the élu comes back to this step from the review, the fields may be left empty."""
@@ -54,12 +53,6 @@ class PasswordForm(forms.Form):
             "required": "Pour créer votre compte, cochez la case « J'ai lu et j'accepte les conditions générales "
             "d'utilisation »."
         },
-    )
-    highest_diploma = forms.ChoiceField(
-        label=LABELS["highest_diploma"],
-        choices=Diploma.choices,
-        required=False,
-        help_text=HELP_TEXTS["highest_diploma"],
     )
 
     def __init__(self, *args, user_attributes=None, stored_password_hash="", **kwargs):

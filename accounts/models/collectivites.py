@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from dife_portal.collation import french_order
+
 
 class Collectivite(models.Model):
     class Kind(models.TextChoices):
@@ -19,7 +21,7 @@ class Collectivite(models.Model):
     class Meta:
         verbose_name = "collectivité"
         verbose_name_plural = "collectivités"
-        ordering = ["name"]
+        ordering = [french_order("name")]
 
     def __str__(self):
         return self.name

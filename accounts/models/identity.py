@@ -6,7 +6,8 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.utils import timezone
+
+from dife_portal import french
 
 # Extensions kept on stored files; they come from content sniffing, never from the uploaded name.
 IDENTITY_FILE_EXTENSIONS = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
@@ -131,7 +132,7 @@ class IdentityDocumentAccess(models.Model):
         ordering = ["-viewed_at"]
 
     def __str__(self):
-        return f"{self.viewed_by} — {self.side} — {timezone.localtime(self.viewed_at):%d/%m/%Y %H:%M}"
+        return f"{self.viewed_by} — {self.side} — {french.date_heure(self.viewed_at, 'd/m/Y')}"
 
 
 @receiver(post_delete, sender=IdentityDocument)

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.email_addresses import canonical_email
+from dife_portal.collation import french_order
 
 
 class UserManager(BaseUserManager):
@@ -58,17 +59,6 @@ class StreetType(models.TextChoices):
     AUTRE = "autre", "Autre"
 
 
-class Diploma(models.TextChoices):
-    NONE_GIVEN = "", "Non renseigné"
-    NO_DIPLOMA = "sans", "Sans diplôme"
-    CAP_BEP = "cap_bep", "CAP, BEP"
-    BAC = "bac", "Baccalauréat"
-    BAC2 = "bac2", "Bac + 2 (BTS, DUT, DEUG)"
-    BAC3 = "bac3", "Bac + 3 (licence)"
-    BAC5 = "bac5", "Bac + 5 (master, diplôme d'ingénieur)"
-    DOCTORAT = "doctorat", "Doctorat"
-
-
 class IdentityMethod(models.TextChoices):
     NONE = "", "Non vérifiée"
     FRANCECONNECT = "franceconnect", "Identité vérifiée par FranceConnect"
@@ -108,7 +98,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     postal_code = models.CharField("code postal", max_length=5, blank=True)
     city = models.CharField("ville", max_length=150, blank=True)
 
-    highest_diploma = models.CharField("diplôme le plus élevé", max_length=20, choices=Diploma.choices, blank=True)
     cgu_accepted_at = models.DateTimeField("CGU acceptées le", null=True, blank=True)
 
     # Identity verification: by FranceConnect or by an accepted identity document.
@@ -144,7 +133,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = "élu"
         verbose_name_plural = "élus"
-        ordering = ["birth_name", "first_names"]
+        ordering = [french_order("birth_name"), french_order("first_names")]
 
     def __str__(self):
         return self.get_full_name() or self.email

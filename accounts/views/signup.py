@@ -1,4 +1,4 @@
-""" "Créer mon compte": four steps, then "Vérifiez vos réponses", then the e-mail confirmation."""
+""" "Créer mon compte": four steps to answer, a fifth "Vérifiez vos réponses", then the e-mail confirmation."""
 
 from django.contrib.auth.hashers import make_password
 from django.shortcuts import redirect
@@ -124,8 +124,9 @@ class SignupWizard(NamedUrlSessionWizardView):
         context.update(
             step=1,
             step_title=STEP_TITLES[current],
-            step_number=FORM_STEPS.index(current) + 1 if current in FORM_STEPS else None,
-            step_count=len(FORM_STEPS),
+            # The review is the last of the steps listed above the form: "Étape 5 sur 5".
+            step_number=self.steps.index + 1,
+            step_count=len(STEPS),
             is_review=isinstance(form, ReviewForm),
             next=self.state.get("next", ""),
             login_url=with_next(reverse("accounts:login"), self.state.get("next", "")),
@@ -178,7 +179,6 @@ class SignupWizard(NamedUrlSessionWizardView):
             profile.update(form_dict[name].cleaned_data)
         email = profile.pop("email")
         account = form_dict[PASSWORD_STEP].cleaned_data
-        profile["highest_diploma"] = account.get("highest_diploma", "")
         password_hash = account["password_hash"]  # the form hands back the hash kept by get_form_step_data
         next_url = safe_next(self.request, self.state.get("next", ""))
         user = services.register(email=email, password_hash=password_hash, profile=profile, next_url=next_url)

@@ -63,3 +63,14 @@ FUNDING_BADGES = {
 def funding_badge(funding_state):
     """Bootstrap colour classes (contrast-checked pairs) for a funding state on Mon Compte Formation."""
     return FUNDING_BADGES.get(funding_state, "text-bg-secondary")
+@register.inclusion_tag("enrolment/includes/next_step.html")
+def next_step(dossier, waiting_position=None, has_pending_offer=False, compact=False):
+    """Once a dossier is sent, what happens next (instead of the days left to send it)."""
+    return {
+        "dossier": dossier,
+        "waiting_position": waiting_position,
+        "has_pending_offer": has_pending_offer,
+        "compact": compact,
+        "response_days": settings.AMIL_RESPONSE_WORKING_DAYS,
+        "offer_hours": settings.WAITING_LIST_OFFER_HOURS,
+    }

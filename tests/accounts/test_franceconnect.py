@@ -103,6 +103,7 @@ def test_first_sign_in_creates_the_elu_verified_by_franceconnect(client, fc):
     assert (user.birth_name, user.usage_name, user.first_names) == ("DUBOIS", "MOREAU", "Angela Claire Louise")
     assert user.birth_date == datetime.date(1962, 8, 24)
     assert (user.birth_place_code, user.birth_country_code, user.gender) == ("75107", "99100", "female")
+    assert user.birth_place == "Paris 7e Arrondissement (75)"  # the COG code in words
     assert user.identity_method == IdentityMethod.FRANCECONNECT
     assert user.identity_verified_at == moment
     assert user.verified_by_franceconnect
@@ -485,3 +486,9 @@ def test_the_header_sign_out_button_goes_through_the_branching_logout(client):
     client.force_login(UserFactory())
     html = client.get(reverse("home")).content.decode()
     assert f'action="{reverse("franceconnect:logout")}"' in html
+
+
+def test_a_birth_abroad_is_named_by_its_country(client, fc):
+    fc.claims.update(birthplace="", birthcountry="99352")
+    fc.sign_in(client, next_url="/formations/")
+    assert User.objects.get().birth_place == "Algérie"

@@ -30,7 +30,7 @@ ADDRESS = {
     "city": "tours",
 }
 PASSWORD = "Un-Mot-de-passe-2026!"
-ACCOUNT = {"password1": PASSWORD, "password2": PASSWORD, "cgu": "on", "highest_diploma": "bac3"}
+ACCOUNT = {"password1": PASSWORD, "password2": PASSWORD, "cgu": "on"}
 VALID = {"identite": IDENTITY, "contact": CONTACT, "adresse": ADDRESS, "mot-de-passe": ACCOUNT}
 
 
@@ -72,11 +72,13 @@ def assert_error_everywhere(response, field_id, message):
     assert "<title>Erreur : " in html
 
 
-def test_entry_keeps_next_and_shows_step_one_of_four(client):
+def test_entry_keeps_next_and_shows_step_one_of_five(client):
     response = client.get(reverse("accounts:signup") + "?next=/formations/")
     assert response.status_code == 302 and response.url == step_url("identite")
     html = client.get(step_url("identite")).content.decode()
-    assert "Étape 1 sur 4" in html and "Votre identité" in html
+    # The counter matches the list of five steps above it (the review is the fifth).
+    assert "Étape 1 sur 5" in html and "Votre identité" in html
+    assert "5. Vérification" in html
     assert "Saisissez uniquement votre nom de naissance" in html
     assert 'aria-current="step"' in html
     assert "numéro de sécurité sociale" not in html.lower()
@@ -88,14 +90,13 @@ def test_each_step_leads_to_the_next_then_to_the_review(client):
     for step, data in VALID.items():
         response = post_step(client, step, data)
         assert response.url == step_url(expected[step])
-        if expected[step] != "verification":
-            number = list(expected).index(step) + 2
-            assert f"Étape {number} sur 4" in client.get(response.url).content.decode()
+        number = list(expected).index(step) + 2
+        assert f"Étape {number} sur 5" in client.get(response.url).content.decode()
     html = client.get(step_url("verification")).content.decode()
     assert "Vérifiez vos réponses" in html
     for value in ["Dupont", "Durand", "Jeanne Marie", "17/05/1970", "06 12 34 56 78", "jeanne.dupont@example.fr"]:
         assert value in html
-    assert "bis" in html and "Tours" in html and "Bac + 3 (licence)" in html
+    assert "bis" in html and "Tours" in html
     assert html.count(">Modifier<") == 4
     assert PASSWORD not in html
 
@@ -111,7 +112,7 @@ def test_review_then_submit_creates_an_unconfirmed_account_and_mails_code_and_li
     user = User.objects.get()
     assert user.email == "jeanne.dupont@example.fr"
     assert (user.birth_name, user.usage_name, user.first_names) == ("Dupont", "Durand", "Jeanne Marie")
-    assert user.city == "Tours" and user.street_repetition == "B" and user.highest_diploma == "bac3"
+    assert user.city == "Tours" and user.street_repetition == "B"
     assert user.email_confirmed_at is None and user.cgu_accepted_at is not None
     assert user.check_password(PASSWORD)
     assert len(mailoutbox) == 1
@@ -143,7 +144,7 @@ def test_password_step_can_be_revisited_without_retyping_the_password(client, dj
     fill_all(client)
     html = client.get(step_url("mot-de-passe")).content.decode()
     assert "laissez ces deux champs vides pour le garder" in html
-    response = post_step(client, "mot-de-passe", {"cgu": "on", "highest_diploma": ""})
+    response = post_step(client, "mot-de-passe", {"cgu": "on"})
     assert response.url == step_url("verification")
     with django_capture_on_commit_callbacks(execute=True):
         post_step(client, "verification", {})
@@ -195,7 +196,7 @@ def test_validation_errors_are_french_next_to_the_field_and_in_the_summary(clien
     html = response.content.decode()
     # nothing typed is lost
     for key, value in data.items():
-        if value and key not in ("street_repetition", "street_type", "highest_diploma"):
+        if value and key not in ("street_repetition", "street_type"):
             assert f'value="{value}"' in html, key
 
 
@@ -226,7 +227,6 @@ def test_weak_passwords_are_refused_on_the_server(client, password, message):
     html = response.content.decode()
     assert password not in html  # passwords are never sent back to the page
     assert 'id="id_mot-de-passe-cgu" checked' in html
-    assert '<option value="bac3" selected>' in html
 
 
 def test_password_rules_are_listed_for_the_live_checklist(client):
@@ -237,7 +237,6 @@ def test_password_rules_are_listed_for_the_live_checklist(client):
     for label in ["12 caractères", "une majuscule", "une minuscule", "un chiffre", "un caractère spécial"]:
         assert label in html
     assert "js/password-rules.js" in html
-    assert "Si vous êtes agent public de catégorie A ou B" in html
     assert reverse("cgu") in html and reverse("privacy") in html
 
 

@@ -28,7 +28,6 @@ PROFILE = {
     "lieu_dit": "",
     "postal_code": "37400",
     "city": "Amboise",
-    "highest_diploma": "",
 }
 
 
@@ -172,3 +171,17 @@ def test_profile_query_count_does_not_grow_with_mandates(client, elu, django_ass
     MandateFactory.create_batch(6, user=elu)
     with django_assert_max_num_queries(4):
         client.get(reverse("accounts:profile"))
+
+
+def test_the_highest_diploma_is_neither_asked_nor_kept(client, elu):
+    """Data minimisation: the portal never used the diploma, so no page asks for it and the export has none."""
+    for name in ("accounts:profile", "accounts:profile_edit", "accounts:signup_step"):
+        kwargs = {"step": "mot-de-passe"} if name == "accounts:signup_step" else {}
+        if name == "accounts:signup_step":
+            client.logout()
+        html = client.get(reverse(name, kwargs=kwargs)).content.decode().lower()
+        assert "diplôme" not in html, name
+    client.force_login(elu)
+    export = client.get(reverse("accounts:personal_data")).content.decode().lower()
+    assert "diplom" not in export and "informations_professionnelles" not in export
+    assert not any(field.name == "highest_diploma" for field in elu._meta.get_fields())

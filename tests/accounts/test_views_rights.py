@@ -46,6 +46,19 @@ def test_estimate_from_the_declared_mandates(client, elu):
     assert "1 année complète" in html and "400,00\u00a0€" in html
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 26, 12, 0), tick=False)
+def test_a_mandate_of_less_than_a_year_is_said_in_french(client, elu):
+    MandateFactory(user=elu, start_date=datetime.date(2026, 3, 22))
+    html = client.get(reverse("accounts:rights")).content.decode()
+    assert "0 année" not in html and "moins d'une année complète" in html
+
+
+def test_the_page_title_is_not_repeated_by_its_tab(client, elu):
+    html = client.get(reverse("accounts:rights")).content.decode()
+    assert html.count(">Vos droits formation<") == 1  # the h1; the tab says "Mes droits"
+    assert 'aria-current="page" href="/compte/droits/">Mes droits</a>' in html or ">Mes droits</a>" in html
+
+
 def test_without_mandate_the_page_invites_to_declare_one(client, elu):
     html = client.get(reverse("accounts:rights")).content.decode()
     assert "Déclarez votre mandat" in html and "Pas encore renseigné." in html

@@ -152,7 +152,7 @@ def test_an_invited_cookie_carries_the_followed_invitation_and_gets_its_cached_b
     sign_in_with(client, invited(invitation))
     url = invitation.training.get_absolute_url()
     first = client.get(url).content.decode()
-    assert "transmise à la commune de Amboise" in first
+    assert "transmise à la commune d&#x27;Amboise" in first
     assert client.get(url).content.decode() == first
     assert any(":page:" in key for key in _cache_keys())
 

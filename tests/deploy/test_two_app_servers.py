@@ -216,7 +216,7 @@ def test_an_invitation_and_a_sent_dossier_show_on_both_servers_at_once(servers, 
     assert "sessionid" not in browser.cookies  # following a link writes no session
     for server in (a, b):
         page = browser.get(f"{server}{path}", timeout=10).text
-        assert "transmise à la commune de Amboise" in page and "3 places disponibles sur 3" in page
+        assert "transmise à la commune d&#x27;Amboise" in page and "3 places disponibles sur 3" in page
         assert "3 places disponibles sur 3" in requests.get(f"{server}{path}", timeout=10).text  # anonymous, cached
     invitation.refresh_from_db()
     assert invitation.open_count == 1

@@ -76,7 +76,7 @@ def franceconnect_journey(page, actor, name):
     actor.fill(field(page, "Nom de la voie"), "du Château")
     actor.fill(field(page, "Code postal"), "37400")
     actor.fill(field(page, "Ville"), "Amboise")
-    actor.select(field(page, "Collectivité"), "Amboise")
+    actor.select(field(page, "Collectivité"), "Amboise (37003)")
     actor.select(field(page, "Fonction"), "Adjoint au maire")
     actor.fill_date(page.get_by_label("Début du mandat"), datetime.date(2020, 7, 3))
     actor.check(page.get_by_label(re.compile("j.accepte les conditions générales")))

@@ -52,7 +52,6 @@ STEPS = [
             "Mot de passe": PASSWORD,
             "Confirmez votre mot de passe": "Formation-Elus-2025!",
             CGU: True,
-            "Diplôme le plus élevé": Option("Baccalauréat"),
         },
         "still_wrong": ["Confirmez votre mot de passe"],
         "complete": {"Mot de passe": PASSWORD, "Confirmez votre mot de passe": PASSWORD},
@@ -134,5 +133,5 @@ def test_each_signup_step_sent_empty_then_half_filled(portal, page):
         page.get_by_role("button", name="Continuer").click()
 
     expect(page.get_by_role("heading", name="Vérifiez vos réponses")).to_be_visible()
-    for shown in ("Lefort", "Martin", "21/09/1975", "jeanne.lefort@example.fr", "des Lilas", "Loches", "Baccalauréat"):
+    for shown in ("Lefort", "Martin", "21/09/1975", "jeanne.lefort@example.fr", "des Lilas", "Loches"):
         expect(page.get_by_text(shown, exact=True).first).to_be_visible()

@@ -10,7 +10,14 @@ from pypdf import PdfReader
 from enrolment.models import DossierEvent, DossierState
 from mailing.models import OutgoingEmail
 from tests.enrolment.conftest import paris, staff_in
-from tests.factories import DossierFactory, MandateFactory, SessionFactory, UserFactory
+from tests.factories import (
+    CollectiviteFactory,
+    DossierFactory,
+    IdentityDocumentFactory,
+    MandateFactory,
+    SessionFactory,
+    UserFactory,
+)
 from tests.utils import page_text, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +62,26 @@ def test_participants_are_grouped_with_their_counts(manager_client, session):
         assert text in page
     assert "Marquer présent" not in page  # not before the session
     assert "La présence se note à partir du premier jour de la session" in page
+
+
+def test_the_seat_counts_are_plain_french(manager_client):
+    session = SessionFactory(seats=2)
+    enrol(session, DossierState.ACCEPTED)
+    page = page_text(manager_client.get(url("participants", session)))
+    assert "2 places : 1 occupée, 1 libre" in page and "(s)" not in page
+
+
+def test_admin_titles_and_actions_read_as_french(client):
+    client.force_login(UserFactory(superuser=True))
+    add = page_text(client.get(reverse("admin:trainings_invitation_add")))
+    assert "Ajout : invitation" in add and "Ajout de invitation" not in add
+    assert "Aucun(e)" not in page_text(client.get(reverse("admin:index")))
+    IdentityDocumentFactory()
+    documents = client.get(reverse("admin:accounts_identitydocument_changelist")).content.decode()
+    assert "Supprimer la sélection (pièces d" in documents and "sélectionnés" not in documents
+    CollectiviteFactory()
+    collectivites = client.get(reverse("admin:accounts_collectivite_changelist")).content.decode()
+    assert "Supprimer la sélection (collectivités)" in collectivites
 
 
 def test_the_participants_page_query_count_does_not_grow(manager_client, session, django_assert_max_num_queries):

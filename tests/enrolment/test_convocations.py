@@ -35,6 +35,8 @@ def test_the_calendar_file_has_one_event_per_day_in_paris_time(two_days):
     assert events[0]["summary"] == "Formation : Prévenir et gérer les conflits"
     assert events[0]["location"] == "Salle des fêtes, 60 quai du Général de Gaulle, 37400 Amboise"
     assert "Parking du château" in events[0]["description"]
+    assert "de 9\u00a0h à 17\u00a0h" in events[0]["description"]
+    assert "Plan d'accès : https://www.openstreetmap.org/search?query=Salle+des+f" in events[0]["description"]
     assert len({str(e["uid"]) for e in events}) == 2
     assert calendar.walk("VTIMEZONE")[0]["tzid"] == "Europe/Paris"
     assert events[0].decoded("dtstart").tzinfo.key == PARIS.key
@@ -58,24 +60,26 @@ def test_sending_a_convocation_logs_it_and_queues_the_email_with_the_pdf_and_the
     assert email.subject == "Votre convocation à la formation — AMIL"
     for text in (
         "voici votre convocation",
-        "lundi 29 mars 2027, de 9h00 à 17h00",
-        "mardi 30 mars 2027, de 9h00 à 17h00",
+        "lundi 29 mars 2027, de 9\u00a0h à 17\u00a0h",
+        "mardi 30 mars 2027, de 9\u00a0h à 17\u00a0h",
         "Lieu : Salle des fêtes, 60 quai du Général de Gaulle, 37400 Amboise",
         "Accès : Parking du château à 200 m.",
+        "Plan d'accès (OpenStreetMap) : https://www.openstreetmap.org/search?query=Salle+des+f%C3%AAtes%2C+60+quai",
         "Contact : ",
         "convocation.pdf",
         "convocation.ics",
     ):
         assert text in email.body_text
+    assert "Voir le plan d'accès sur OpenStreetMap" in email.body_html
     pdf, ics = email.attachments.all()
     assert (pdf.filename, pdf.content_type) == ("convocation.pdf", "application/pdf")
-    text = pdf_text(pdf.content)
+    text = pdf_text(pdf.content).replace("\xa0", " ")  # the times keep their no-break spaces
     for expected in (
         "Maison des Maires d'Indre-et-Loire",
         "GARNIER Sylvie",
         "Prévenir et gérer les conflits",
-        "lundi 29 mars 2027, de 9h00 à 17h00",
-        "mardi 30 mars 2027, de 9h00 à 17h00",
+        "lundi 29 mars 2027, de 9 h à 17 h",
+        "mardi 30 mars 2027, de 9 h à 17 h",
         "Salle des fêtes, 60 quai du Général de Gaulle, 37400 Amboise",
         "Parking du château à 200 m.",
         "7 heures",

@@ -136,3 +136,24 @@ def test_the_elu_pages_and_the_cancel_service_apply_one_rule(client, state, star
         assert not shown
     else:
         assert shown
+@pytest.mark.parametrize(
+    "today, status",
+    [
+        (datetime.date(2026, 11, 27), "in_time"),
+        (datetime.date(2026, 11, 30), "today"),
+        (datetime.date(2026, 12, 1), "late"),
+        (datetime.date(2026, 12, 3), "late"),
+        (datetime.date(2026, 12, 4), "closed"),
+    ],
+)
+def test_identity_upload_advice_never_gives_a_past_day(today, status):
+    # First day Monday 14 December: last registration day Thursday 3 December, upload by Monday 30 November.
+    advice = rules.identity_upload_advice(datetime.date(2026, 12, 14), now=paris(today.year, today.month, today.day))
+    assert advice == {"status": status, "day": datetime.date(2026, 11, 30), "last_day": datetime.date(2026, 12, 3)}
+
+
+def test_identity_late_before_is_the_first_first_day_still_in_time():
+    now = paris(2026, 12, 1, 10)
+    cutoff = rules.identity_late_before(now).date()
+    assert rules.identity_upload_advice(cutoff, now)["status"] in ("in_time", "today")
+    assert rules.identity_upload_advice(cutoff - datetime.timedelta(days=1), now)["status"] == "late"

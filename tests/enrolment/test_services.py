@@ -479,7 +479,7 @@ def test_rejecting_the_document_needs_a_reason_and_says_what_to_fix(
         (Decimal("150"), Decimal("700"), None),
         (Decimal("150"), Decimal("150"), None),
         (Decimal("900"), Decimal("700"), Decimal("200")),
-        (Decimal("150"), None, Decimal("150")),
+        (Decimal("150"), None, None),  # unknown is not zero: nothing to compute
     ],
 )
 def test_remaining_cost(price, balance, expected):

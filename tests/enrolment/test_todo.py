@@ -65,11 +65,34 @@ def test_items_count_what_needs_doing(time_machine):
         "dont à déclarer aujourd'hui ou en retard (3 jours ouvrés après la fin)": 0,
         "Pièces d'identité à vérifier": 1,
         "Formations publiées sans identifiants Mon Compte Formation": 3,
+        URGENT_IDENTITY: 0,
         "Sessions dont les inscriptions ferment dans les 7 jours": 0,
         "Sessions à venir complètes": 0,
     }
     overdue = next(item for item in items if item.sub)
     assert overdue.urgent and overdue.url == reverse("admin:enrolment_dossier_changelist") + "?attente=en_retard"
+
+
+URGENT_IDENTITY = "dont à vérifier en priorité : inscriptions bientôt closes"
+
+
+def test_an_identity_document_sent_too_late_for_the_usual_review_is_urgent(client, time_machine):
+    # Tuesday 1 December 2026; a session on 14 December closes on 3 December (calendar mode), so the document
+    # should have been sent by 30 November (3 working days before): it is late.
+    time_machine.move_to(paris(2026, 12, 1, 10), tick=False)
+    late = DossierFactory(session=SessionFactory(starts_at=paris(2026, 12, 14, 9), ends_at=paris(2026, 12, 14, 17)))
+    IdentityDocumentFactory(user=late.user)
+    in_time = DossierFactory(session=SessionFactory(starts_at=paris(2027, 1, 20, 9), ends_at=paris(2027, 1, 20, 17)))
+    IdentityDocumentFactory(user=in_time.user)
+    closed = DossierFactory(session=SessionFactory(starts_at=paris(2026, 12, 10, 9), ends_at=paris(2026, 12, 10, 17)))
+    IdentityDocumentFactory(user=closed.user)
+    DossierFactory(session=late.session)  # no identity document: nothing to review
+    item = next(i for i in todo.items_for(UserFactory(superuser=True)) if i.label == URGENT_IDENTITY)
+    assert item.count == 1 and item.urgent and item.sub
+    assert item.url == reverse("admin:enrolment_dossier_changelist") + "?attente=identite_urgente"
+    client.force_login(UserFactory(superuser=True))
+    listed = client.get(item.url).context["cl"].result_list
+    assert list(listed) == [late]
 
 
 def test_items_follow_the_staff_members_permissions():

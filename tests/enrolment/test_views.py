@@ -121,6 +121,18 @@ def test_no_remaining_cost_when_the_balance_covers_the_price(client, elu, sessio
     assert "Reste à charge" not in html(client.get(reverse("enrolment:detail", args=[dossier.pk])))
 
 
+def test_an_unknown_balance_is_not_taken_for_zero(client, elu, session):
+    elu.dife_balance = None
+    elu.save()
+    dossier, _ = services.create_draft(elu, session)
+    client.force_login(elu)
+    for url in (reverse("enrolment:detail", args=[dossier.pk]), reverse("enrolment:review", args=[dossier.pk])):
+        page = " ".join(html(client.get(url)).split())
+        assert "Reste à charge" not in page and "reste à charge 150" not in page and "montant connu" not in page
+        assert "n'est pas connu du portail" in page and "Vos droits formation" in page
+        assert reverse("accounts:rights") in page and "Mon Compte Formation" in page
+
+
 def test_form_errors_are_summarised_and_what_was_typed_is_kept(client, elu, session):
     dossier, _ = services.create_draft(elu, session)
     client.force_login(elu)
@@ -176,8 +188,9 @@ def test_saving_the_form_leads_to_the_review_then_sending(client, elu, session, 
     assert response.url == reverse("enrolment:sent", args=[dossier.pk])
     confirmation = html(client.get(response.url))
     assert "Votre demande d'inscription est envoyée. Attendez la réponse de l'AMIL." in confirmation
-    assert "Retrouver cette session sur Mon Compte Formation" in confirmation
+    assert "Retrouver cette session sur Mon Compte Formation" in confirmation and "Prochaine étape" in confirmation
     assert "Étape suivante sur Mon Compte Formation" in confirmation
+    assert "Il reste 19 jours" not in confirmation
     assert session.moncompteformation_url in mailoutbox[0].body
     assert Dossier.objects.get().state == DossierState.SUBMITTED
     assert len(mailoutbox) == 1
@@ -249,6 +262,24 @@ def test_identity_page_gives_the_recommended_upload_date(client, unverified_elu)
     assert 'accept=".jpg,.jpeg,.png,.pdf' in page
 
 
+def test_a_past_upload_day_is_never_given_as_an_instruction(client, unverified_elu):
+    # Session on Monday 14 December: registration closes on Thursday 3 December; minus 3 working days, the usual
+    # upload day was Monday 30 November. On Tuesday 1 December the page says what to do now.
+    session = SessionFactory(starts_at=paris(2026, 12, 14, 9), ends_at=paris(2026, 12, 14, 17))
+    with time_machine.travel(paris(2026, 12, 1, 10), tick=False):
+        dossier = DossierFactory(user=unverified_elu, session=session)
+        client.force_login(unverified_elu)
+        for name in ("enrolment:detail", "enrolment:identity"):
+            page = " ".join(html(client.get(reverse(name, args=[dossier.pk]))).split())
+            assert "30 novembre" not in page, name
+            assert "Envoyez votre pièce d'identité aujourd'hui." in page, name
+            assert "Les inscriptions ferment le jeudi 3 décembre 2026" in page
+            assert "l'équipe en est avertie et vérifie votre pièce en priorité" in page
+    with time_machine.travel(paris(2026, 11, 30, 10), tick=False):
+        page = html(client.get(reverse("enrolment:identity", args=[dossier.pk])))
+        assert "envoyez-la <strong>aujourd'hui</strong>" in page
+
+
 def test_uploading_the_identity_document_puts_the_dossier_on_hold(client, unverified_elu, session, settings):
     dossier = DossierFactory(user=unverified_elu, session=session)
     client.force_login(unverified_elu)
@@ -298,6 +329,19 @@ def test_a_cni_needs_both_sides_a_passport_one_page(client, unverified_elu, sess
     response = client.post(url, identity_post(kind="passport", back=""))
     assert response.status_code == 302
     assert IdentityDocument.objects.get().kind == "passport" and not IdentityDocument.objects.get().back
+
+
+def test_an_accepted_recto_is_not_silently_forgotten_when_the_verso_is_missing(client, unverified_elu, session):
+    dossier = DossierFactory(user=unverified_elu, session=session)
+    client.force_login(unverified_elu)
+    response = client.post(reverse("enrolment:identity", args=[dossier.pk]), identity_post(back=""))
+    page = html(response)
+    assert response.status_code == 200 and "envoyez aussi le verso" in page
+    # Next to the recto field, and in the summary at the top: the valid file must be chosen again.
+    assert page.count("Votre fichier « recto Marie DUPONT.jpg » était valide") == 2
+    assert "sélectionnez-le à nouveau" in page
+    assert response.context["form"].errors["front"]
+    assert not IdentityDocument.objects.exists()
 
 
 def test_the_whole_path_without_franceconnect(client, unverified_elu, session, staff, mailoutbox, committed):
@@ -422,8 +466,38 @@ def test_my_dossiers_lists_states_timelines_and_days_left(client, elu, staff):
     page = html(response)
     assert response.context["step"] == 3
     assert "Refusée" in page and "Formation réservée aux maires." in page
-    assert "Demande envoyée" in page and "19 jours restants" in page
+    assert "Demande envoyée" in page and "19 jours restants" not in page
+    assert "Vous pouvez choisir une autre session" in page
     assert len(response.context["rows"]) == 1
+
+
+@pytest.mark.parametrize("state", ["submitted", "waitlisted", "accepted"])
+def test_once_sent_the_days_left_give_way_to_the_state_and_the_next_step(client, elu, state):
+    session = SessionFactory(days_ahead=12)  # last registration day tomorrow: "Dernier jour demain"
+    dossier = DossierFactory(user=elu, session=session, **{state: True})
+    client.force_login(elu)
+    pages = [reverse("enrolment:detail", args=[dossier.pk]), reverse("enrolment:list")]
+    if state != "accepted":
+        pages.append(reverse("enrolment:sent", args=[dossier.pk]))
+    for url in pages:
+        page = " ".join(html(client.get(url)).split())
+        assert "Il reste 1 jour" not in page and "Dernier jour demain" not in page, url
+        assert dossier.get_state_display() in page or url.endswith("/envoye/"), url
+        expected = "convocation par e-mail" if state == "accepted" else "Prochaine étape :"
+        assert expected in page, url
+
+
+def test_the_elu_sees_their_place_on_the_waiting_list(client, elu, time_machine):
+    time_machine.move_to(paris(2027, 1, 4, 10), tick=False)
+    session = SessionFactory(seats=1, taken=1, days_ahead=40)
+    DossierFactory(session=session, waitlisted=True)
+    time_machine.move_to(paris(2027, 1, 4, 11), tick=False)
+    dossier = DossierFactory(user=elu, session=session, waitlisted=True)
+    time_machine.move_to(paris(2027, 1, 4, 12), tick=False)
+    DossierFactory(session=session, waitlisted=True)
+    client.force_login(elu)
+    for url in (reverse("enrolment:detail", args=[dossier.pk]), reverse("enrolment:list")):
+        assert "Vous êtes n° 2 sur la liste d'attente." in html(client.get(url)), url
 
 
 def test_my_dossiers_query_count_does_not_grow_with_the_dossiers(client, elu, django_assert_max_num_queries):

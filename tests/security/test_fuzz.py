@@ -173,7 +173,6 @@ PASSWORD = {
     "password1": plausible("Un-Mot-de-passe-2026!"),
     "password2": plausible("Un-Mot-de-passe-2026!"),
     "cgu": boolean,
-    "highest_diploma": plausible("bac3", "none", ""),
 }
 MANDATE = {
     "collectivite": plausible("1", "999999", "-1"),
@@ -234,7 +233,7 @@ FORMS = {
     "mandate add": Target(lambda w: reverse("accounts:mandate_add"), {**MANDATE, "next": hostile}),
     "mandate edit": Target(lambda w: reverse("accounts:mandate_edit", args=[w.mandate.pk]), MANDATE),
     "profile": Target(
-        lambda w: reverse("accounts:profile_edit"), {**IDENTITY, **CONTACT, **ADDRESS, "highest_diploma": hostile}
+        lambda w: reverse("accounts:profile_edit"), {**IDENTITY, **CONTACT, **ADDRESS, "city": hostile}
     ),
     "password change": Target(
         lambda w: reverse("accounts:password_change"),

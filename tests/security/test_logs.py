@@ -54,7 +54,7 @@ ELU = {
         "postal_code": "37140",
         "city": "Bourgueil",
     },
-    "mot-de-passe": {"password1": PASSWORD, "password2": PASSWORD, "cgu": "on", "highest_diploma": "bac3"},
+    "mot-de-passe": {"password1": PASSWORD, "password2": PASSWORD, "cgu": "on"},
 }
 EMAIL = ELU["contact"]["email"]
 

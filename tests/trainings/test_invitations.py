@@ -39,7 +39,7 @@ def test_following_a_link_opens_the_training_page_without_login_and_counts_the_o
         "id": invitation.pk,
         "training_id": invitation.training_id,
         "session_id": None,
-        "label": "Invitation de l'AMIL transmise à la commune de Amboise",
+        "label": "Invitation de l'AMIL transmise à la commune d'Amboise",
         "expires": None,
     }
     assert "sessionid" not in client.cookies  # no session is written for a click
@@ -48,8 +48,16 @@ def test_following_a_link_opens_the_training_page_without_login_and_counts_the_o
 @pytest.mark.parametrize(
     "collectivite, label",
     [
-        ({"name": "Amboise", "kind": "commune"}, "Invitation de l'AMIL transmise à la commune de Amboise"),
+        ({"name": "Amboise", "kind": "commune"}, "Invitation de l'AMIL transmise à la commune d'Amboise"),
         ({"name": "Touraine-Est Vallées", "kind": "epci"}, "Invitation de l'AMIL transmise à Touraine-Est Vallées"),
+        (
+            {"name": "Le Grand-Pressigny", "kind": "commune"},
+            "Invitation de l'AMIL transmise à la commune du Grand-Pressigny",
+        ),
+        (
+            {"name": "CC Loches Sud Touraine", "kind": "epci"},
+            "Invitation de l'AMIL transmise à la CC Loches Sud Touraine",
+        ),
         (None, "Invitation de l'AMIL transmise aux collectivités adhérentes"),
     ],
 )
@@ -232,6 +240,31 @@ def test_send_by_email_shows_a_preview_then_sends_one_mail_per_collectivite(
     assert recipients == sorted(i.collectivite.contact_email for i in sendable)
     assert invitations.url_for(sendable[0]) in "".join(m.body for m in mail.outbox)
     assert "l'AMIL" in mail.outbox[0].subject
+
+
+def test_the_invitation_email_writes_names_the_french_way_and_its_text_part_is_not_html(
+    staff_client, django_capture_on_commit_callbacks
+):
+    invitation = InvitationFactory(collectivite__name="Amboise", collectivite__contact_email="mairie@amboise.example")
+    changelist = reverse("admin:trainings_invitation_changelist")
+    preview = staff_client.post(changelist, {"action": "send_by_email", "_selected_action": [invitation.pk]})
+    html = preview.content.decode()
+    # The preview wraps long lines with a stylesheet class (the CSP forbids inline styles).
+    assert (
+        '<pre class="mail-preview">' in html
+        and "css/backoffice.css" in html
+        and "style=" not in html.split("<pre")[1][:30]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            changelist, {"action": "send_by_email", "_selected_action": [invitation.pk], "confirm": "yes"}
+        )
+    [message] = mail.outbox
+    assert "invite les élus d'Amboise" in message.body
+    assert "Maison des Maires d'Indre-et-Loire" in message.body
+    assert "&#x27;" not in message.body and "&amp;" not in message.body
+    html_part = message.alternatives[0][0]
+    assert "invite les élus d&#x27;Amboise" in html_part
 
 
 def test_revoke_action_makes_the_link_answer_410(staff_client, client):

@@ -62,6 +62,16 @@ class TestSearchPage:
         assert f"{start.day} " in page and str(start.year) in page
         assert 'aria-current="step"' in response.content.decode()
 
+    def test_the_step_bar_shows_se_connecter_done_only_to_someone_signed_in(self, client):
+        def first_step(response):
+            return re.search(r'<li class="stepper-item[^"]*"[^>]*>.*?</li>', response.content.decode(), re.S).group(0)
+
+        anonymous = first_step(client.get(SEARCH_URL))
+        assert "is-done" not in anonymous and "✓" not in anonymous and "étape terminée" not in anonymous
+        client.force_login(UserFactory())
+        signed_in = first_step(client.get(SEARCH_URL))
+        assert "is-done" in signed_in and "✓" in signed_in and "étape terminée" in signed_in
+
     def test_shows_the_guide_fields_and_keeps_what_was_typed(self, client):
         response = client.get(SEARCH_URL, {"q": "budget 2027", "lieu": "Tours", "modalite": "distance"})
         content = response.content.decode()
@@ -209,7 +219,7 @@ class TestTrainingPage:
             "Durée : 7 h",
             "Lieu : Tours",
             "Bâtiment conforme aux normes d'accessibilité",
-            "Prix de la formation 150,00 € (frais d'examen non inclus)",
+            "Prix de la formation 150,00 € Aides",
             "Aides au financement Finançable par le DIFE.",
             "Inscription à cette formation",
             "au moins 11 jours avant la formation",
@@ -231,6 +241,21 @@ class TestTrainingPage:
             '12345678900012_BUDGET/12345678900012_BUDGET-TOURS"' in response.content.decode()
         )
 
+    def test_exam_fees_are_mentioned_only_for_a_training_with_an_exam(self, client, training):
+        SessionFactory(training=training, city="Tours")
+        assert "frais d'examen" not in text_of(client.get(training.get_absolute_url()))
+        training.has_exam = True
+        training.save()
+        assert "150,00 € (frais d'examen non inclus)" in text_of(client.get(training.get_absolute_url()))
+
+    def test_a_remote_training_does_not_describe_a_building(self, client, training):
+        training.modality = "distance"
+        training.save()
+        SessionFactory(training=training, city="", venue="", postal_code="")
+        page = text_of(client.get(training.get_absolute_url()))
+        assert "Bâtiment conforme" not in page and "Accessibilité :" not in page
+        assert "À distance" in page
+
     def test_each_session_shows_its_last_registration_day_and_a_button(self, client, training):
         with time_machine.travel(datetime.datetime(2027, 3, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
             session = SessionFactory(
@@ -240,7 +265,7 @@ class TestTrainingPage:
             )
             response = client.get(training.get_absolute_url())
         block = session_block(response, session)
-        assert "Le jeudi 8 avril 2027, de 9 h 00 à 17 h 00" in block
+        assert "Le jeudi 8 avril 2027, de 9 h à 17 h " in block and "h 00" not in block
         assert "Inscription possible jusqu'au dimanche 28 mars 2027 inclus" in block
         assert "15 places disponibles sur 15" in block
         url = reverse("enrolment:start", args=[session.pk])
@@ -272,10 +297,18 @@ class TestTrainingPage:
         assert "au moins 11 jours ouvrés avant la formation" in text_of(response)
         assert "jusqu'au lundi 27 avril 2026 inclus" in session_block(response, session)
 
-    def test_full_session_says_complet_without_a_button(self, client, training):
+    def test_full_session_offers_the_waiting_list(self, client, training):
         session = SessionFactory(training=training, seats=2, taken=2)
         response = client.get(training.get_absolute_url())
-        assert "Complet" in session_block(response, session)
+        block = session_block(response, session)
+        assert "Complet" in block and "Rejoindre la liste d'attente" in block
+        assert "Créer mon dossier d'inscription" not in block
+        assert reverse("enrolment:start", args=[session.pk]) in response.content.decode()
+
+    def test_full_and_closed_session_offers_nothing(self, client, training):
+        session = SessionFactory(training=training, seats=2, taken=2, days_ahead=5)
+        response = client.get(training.get_absolute_url())
+        assert "Rejoindre la liste d'attente" not in session_block(response, session)
         assert reverse("enrolment:start", args=[session.pk]) not in response.content.decode()
 
     def test_cancelled_and_past_sessions(self, client, training):

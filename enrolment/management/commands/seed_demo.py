@@ -373,7 +373,8 @@ class Command(BaseCommand):
                 "contact": f"{association['name']} · {association['phone']} · {association['email']}",
                 "place": ""
                 if spec["modality"] == Modality.REMOTE
-                else "Indiqué pour chaque session ; plan d'accès envoyé avec la convocation.",
+                else "Indiqué pour chaque session ; l'adresse et un lien vers le plan d'accès sont envoyés avec "
+                "la convocation.",
                 "transport": ""
                 if spec["modality"] == Modality.REMOTE
                 else "Parking à proximité. Covoiturage possible entre élus : signalez-le à l'inscription.",
