@@ -188,9 +188,10 @@ class IdentityDocumentForm(forms.Form):
         for name in ("front", "back"):
             uploaded = self.cleaned_data.get(name)
             if uploaded and name not in self._errors:
+                sent_name = getattr(uploaded, "sent_name", uploaded.name)
                 self.add_error(
                     name,
-                    f"Votre fichier « {getattr(uploaded, 'sent_name', uploaded.name)} » était valide, mais il n'a pas pu être gardé à cause de "
+                    f"Votre fichier « {sent_name} » était valide, mais il n'a pas pu être gardé à cause de "
                     "l'erreur ailleurs dans le formulaire : sélectionnez-le à nouveau.",
                 )
 
