@@ -14,6 +14,9 @@ BENCH_PORT ?= 8090
 BENCH_DURATION ?= 10
 # Extra arguments for benchmarks/run.py, e.g. BENCH_ARGS="--only Envoyer" (a few pages only).
 BENCH_ARGS ?=
+# `make run PORT=8123`: the port the development server listens on; SITE_URL (links in e-mails, FranceConnect's
+# return address) follows it unless set.
+PORT ?= 8000
 
 .PHONY: install system browser run test test-fast test-sqlite test-postgres lint bench fuzz clean
 
@@ -50,8 +53,9 @@ browser:
 
 run: system install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 FRANCECONNECT_SIMULATOR=$${FRANCECONNECT_SIMULATOR:-1} $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py seed_demo
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} FRANCECONNECT_SIMULATOR=$${FRANCECONNECT_SIMULATOR:-1} \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
