@@ -51,9 +51,9 @@ def detail(request, pk, slug):
     """The training page, at a stable address: a wrong or outdated slug redirects (301) to the right one.
 
     Below the header, the page depends only on the training, its sessions, who looks (an anonymous visitor — whose
-    "Me connecter" link comes back here —, a signed-in élu, or staff, who may preview an unpublished training) and
-    the invitation followed: it is built once for each and kept until the catalogue or a dossier of the training
-    changes.
+    "Me connecter" link comes back here —, a signed-in élu, or staff, who may preview an unpublished training): it is
+    built once for each and kept until the catalogue or a dossier of the training changes.
+    The banner of an invitation link the visitor followed is added around it (`invitations.banner`).
     """
     user = request.user
     if user.is_staff:
@@ -62,7 +62,7 @@ def detail(request, pk, slug):
         audience = "elu"
     else:
         audience = f"visitor:{request.get_full_path()}"
-    key = f"training:{pk}:{slug}:{audience}:{invitations.banner_variant(request, pk)}"
+    key = f"training:{pk}:{slug}:{audience}"
 
     def build():
         training = get_object_or_404(Training.objects.select_related("organiser", "theme"), pk=pk)
@@ -93,9 +93,14 @@ def detail(request, pk, slug):
         if request.GET:
             url = f"{url}?{request.GET.urlencode()}"
         return redirect(url, permanent=True)
-    return render(
-        request, "trainings/detail.html", {"title": parts["title"], "content": mark_safe(parts["html"]), "step": 2}
-    )
+    context = {
+        "title": parts["title"],
+        "content": mark_safe(parts["html"]),
+        # Outside the shared part: it follows the link's current state (a link revoked since shows nothing).
+        "invitation_banner": invitations.banner(request, pk),
+        "step": 2,
+    }
+    return render(request, "trainings/detail.html", context)
 
 
 def _sessions(training, request):

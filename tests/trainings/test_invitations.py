@@ -311,3 +311,20 @@ def test_the_banner_goes_when_the_link_expires(client):
     assert "Amboise" in page_text(client.get(url))
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
         assert "Amboise" not in page_text(client.get(url))
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "signed-in élu"])
+def test_the_banner_goes_as_soon_as_staff_revoke_the_link(client, signed_in):
+    invitation = InvitationFactory(collectivite__name="Amboise", collectivite__kind="commune")
+    SessionFactory(training=invitation.training)
+    if signed_in:
+        client.force_login(UserFactory())
+    url = invitation.training.get_absolute_url()
+    client.get(reverse("invitation", args=[invitation.token]))
+    assert "transmise à la commune de Amboise" in page_text(client.get(url))
+    invitations.revoke(Invitation.objects.filter(pk=invitation.pk))
+    page = client.get(url).content.decode()
+    assert "invitation-banner" not in page and "Amboise" not in page
+    # Staff undo the revocation: the banner comes back with the link.
+    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=None)
+    assert "transmise à la commune de Amboise" in page_text(client.get(url))
