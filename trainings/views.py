@@ -10,6 +10,9 @@ from . import search as catalogue
 from .forms import TrainingSearchForm
 from .models import Training
 
+# The search criteria other than the keywords.
+FILTERS = ("modalite", "lieu", "du", "au", "theme")
+
 
 @page_cache.cache_public_page(catalogue_cache.search_versions)
 @page_cache.cache_elu_page(catalogue_cache.search_versions)
@@ -23,12 +26,16 @@ def search(request):
     def build():
         form = TrainingSearchForm(request.GET)
         criteria = form.criteria()
+        filters = [name for name in FILTERS if name in criteria]
         outcome = catalogue.run_search(criteria, form.requested_page())
         page = outcome.page
         context = {
             "form": form,
             "criteria_errors": form.criteria_errors,
             "has_criteria": bool(criteria),
+            # The criteria folded behind "Filtrer" on a phone: open when one is set or wrong, so nothing is hidden.
+            "filters_count": len(filters),
+            "filters_open": bool(filters) or any(name in form.criteria_errors for name in FILTERS),
             "page_obj": page,
             "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
             "ellipsis": page.paginator.ELLIPSIS,
