@@ -328,3 +328,63 @@ def test_the_banner_goes_as_soon_as_staff_revoke_the_link(client, signed_in):
     # Staff undo the revocation: the banner comes back with the link.
     Invitation.objects.filter(pk=invitation.pk).update(revoked_at=None)
     assert "transmise à la commune de Amboise" in page_text(client.get(url))
+
+
+def test_the_generator_says_before_generating_which_members_lack_a_contact_address(staff_client):
+    CollectiviteFactory(name="Amboise", code="37003", is_member=True, contact_email="")
+    CollectiviteFactory(name="Chinon", code="37072", is_member=True, contact_email="mairie@chinon.fr")
+    CollectiviteFactory(name="Loches", code="37132", is_member=False, contact_email="")
+    text = page_text(staff_client.get(reverse("admin:trainings_invitation_generate")))
+    assert "1 collectivité(s) adhérente(s) sur 2 n'ont pas d'adresse mail de contact" in text
+    assert "Amboise (37003)" in text and "Loches (37132)" not in text
+    assert "Importer les adresses de contact (CSV)" in text
+
+    training = TrainingFactory()
+    response = staff_client.post(
+        reverse("admin:trainings_invitation_generate"), {"training": training.pk, "all_members": "on"}, follow=True
+    )
+    assert (
+        "1 collectivité(s) sans adresse mail de contact ne pourront pas recevoir leur invitation par e-mail : "
+        "Amboise." in page_text(response)
+    )
+
+
+def test_the_generator_offers_only_sessions_still_open_for_registration(staff_client):
+    training = TrainingFactory()
+    open_session = SessionFactory(training=training, days_ahead=40)
+    closed = SessionFactory(training=training, registration_closed=True)
+    past = SessionFactory(training=training, days_ahead=-10)
+    cancelled = SessionFactory(training=training, cancelled=True, days_ahead=50)
+    form = staff_client.get(reverse("admin:trainings_invitation_generate")).context["form"]
+    assert list(form.fields["session"].queryset) == [open_session]
+    response = staff_client.post(
+        reverse("admin:trainings_invitation_generate"),
+        {"training": training.pk, "session": past.pk, "all_members": "on"},
+    )
+    assert response.status_code == 200 and not Invitation.objects.exists()
+    assert closed and cancelled
+
+
+def test_no_confirm_button_when_no_selected_invitation_has_an_address(staff_client):
+    no_address = InvitationFactory(collectivite__name="Amboise", collectivite__contact_email="")
+    preview = staff_client.post(
+        reverse("admin:trainings_invitation_changelist"),
+        {"action": "send_by_email", "_selected_action": [no_address.pk]},
+    )
+    text = page_text(preview)
+    assert "Aucune invitation sélectionnée n'a d'adresse mail de collectivité (1) : Amboise." in text
+    assert "Importer les adresses de contact (CSV)" in text
+    assert "Confirmer l'envoi" not in text
+
+
+def test_the_preview_names_who_will_receive_nothing(staff_client):
+    sendable = InvitationFactory()
+    no_address = InvitationFactory(collectivite__name="Amboise", collectivite__contact_email="")
+    text = page_text(
+        staff_client.post(
+            reverse("admin:trainings_invitation_changelist"),
+            {"action": "send_by_email", "_selected_action": [sendable.pk, no_address.pk]},
+        )
+    )
+    assert "Ne recevront rien, faute d'adresse mail de contact (1) : Amboise." in text
+    assert "Confirmer l'envoi" in text
