@@ -95,7 +95,7 @@ def staff_client(client):
 
 
 def test_staff_preview_then_confirm_an_import_traced_to_them(staff_client, communes):
-    upload = SimpleUploadedFile("contacts.csv", "37003;mairie@amboise.fr\nAmboize;x@y.fr\n".encode(), "text/csv")
+    upload = SimpleUploadedFile("contacts.csv", b"37003;mairie@amboise.fr\nAmboize;x@y.fr\n", "text/csv")
     preview = staff_client.post(IMPORT_URL, {"file": upload})
     text = page_text(preview)
     assert "Aperçu : rien n'est encore enregistré" in text
