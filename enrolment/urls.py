@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import digest_views, views
 
 app_name = "enrolment"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/annuler/", views.cancel, name="cancel"),
     path("<int:pk>/confirmer-ma-place/", views.confirm_offer, name="confirm_offer"),
     path("pieces-identite/<int:pk>/<str:side>/", views.identity_file, name="identity_file"),
+    path("equipe/recapitulatif/", digest_views.staff_digest_setting, name="staff_digest"),
 ]
