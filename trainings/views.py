@@ -45,11 +45,24 @@ def search(request):
             "registration_rule": deadlines.rule_in_words(),
         }
         content = render_to_string("trainings/includes/search_content.html", context, request)
-        return {"content": content, "has_criteria": context["has_criteria"]}
+        return {"content": content, "title": _search_title(form, criteria, page)}
 
     parts = page_cache.cached_fragment(f"search:{request.get_full_path()}", catalogue_cache.search_versions(), build)
-    context = {"content": mark_safe(parts["content"]), "has_criteria": parts["has_criteria"], "step": 2}
+    context = {"content": mark_safe(parts["content"]), "title": parts["title"], "step": 2}
     return render(request, "trainings/search.html", context)
+
+
+def _search_title(form, criteria, page):
+    """The page's title says what was searched and how many trainings answer: each results page has its own."""
+    if not criteria:
+        return "Trouver une formation"
+    count = page.paginator.count
+    found = "aucune formation" if count == 0 else f"{count} formation{'s' if count > 1 else ''}"
+    query = f"« {criteria['q']} »" if criteria.get("q") else "votre recherche"
+    title = f"Résultats pour {query} : {found}"
+    if page.paginator.num_pages > 1:
+        title += f" (page {page.number} sur {page.paginator.num_pages})"
+    return f"{title} — Trouver une formation"
 
 
 @page_cache.cache_public_page(catalogue_cache.training_page_versions, variant=invitations.banner_variant)

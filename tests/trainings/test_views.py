@@ -86,6 +86,23 @@ class TestSearchPage:
         assert '<details class="search-filters" open>' in client.get(SEARCH_URL, {"du": "31/02/2027"}).content.decode()
         assert '<details class="search-filters">' in client.get(SEARCH_URL, {"q": "budget"}).content.decode()
 
+    @pytest.mark.parametrize(
+        "params, title",
+        [
+            ({}, "Trouver une formation"),
+            ({"q": "budget"}, "Résultats pour « budget » : 2 formations — Trouver une formation"),
+            ({"q": "urbanisme"}, "Résultats pour « urbanisme » : aucune formation — Trouver une formation"),
+            ({"lieu": "Tours"}, "Résultats pour votre recherche : 3 formations — Trouver une formation"),
+        ],
+    )
+    def test_each_results_page_has_a_title_with_the_query_and_the_count(self, client, params, title):
+        for name in ("Le budget communal", "Budget annexe", "Les marchés publics"):
+            SessionFactory(training=TrainingFactory(title=name), city="Tours")
+        content = client.get(SEARCH_URL, params).content.decode()
+        assert re.search(r"<title>(.*?)</title>", content).group(1) == html.escape(
+            f"{title} — Maison des Maires d'Indre-et-Loire"
+        )
+
     def test_no_result_gives_advice_and_the_association_contact(self, client):
         page = text_of(client.get(SEARCH_URL, {"q": "astrophysique"}))
         assert "Aucune formation ne correspond à votre recherche" in page
