@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from . import digest
@@ -15,9 +16,11 @@ class DigestForm(forms.Form):
     )
 
 
-@staff_member_required
+@login_required
 def staff_digest_setting(request):
     """A staff member turns their own daily digest on or off."""
+    if not request.user.is_staff:
+        raise PermissionDenied
     preference = digest.preference_for(request.user)
     form = DigestForm(request.POST or None, initial={"enabled": "1" if preference.enabled else "0"})
     if request.method == "POST" and form.is_valid():
