@@ -62,12 +62,18 @@ def _rows(text):
     return csv.reader(io.StringIO(text), delimiter=delimiter)
 
 
+_HEADER_WORDS = ("mail", "courriel", "adresse", "contact")
+
+
 def _is_header(cells):
-    return len(cells) >= 2 and "@" not in cells[1] and any("mail" in cell.lower() for cell in cells)
+    """A first line of titles ("Code INSEE;Adresse mail", "Commune;Courriel"): no address where one is expected."""
+    return len(cells) >= 2 and "@" not in cells[1] and any(word in cells[1].lower() for word in _HEADER_WORDS)
 
 
 def read(text):
     """Every line of `text` checked against the collectivités: what would change, what already is, what is wrong."""
+    if len(text) > MAX_BYTES:
+        raise ContactsFileError("Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers.")
     outcome = ContactsImport()
     rows = [(number, [cell.strip() for cell in cells]) for number, cells in enumerate(_rows(text), start=1)]
     rows = [(number, cells) for number, cells in rows if any(cells)]

@@ -83,6 +83,13 @@ def test_a_file_that_cannot_be_read_is_refused_whole(data, message):
         contacts.read(contacts.decode(data))
 
 
+@pytest.mark.parametrize("header", ["Code INSEE;Adresse mail", "Commune;Courriel", "code,e-mail", "Nom;Contact"])
+def test_a_first_line_of_titles_is_skipped(communes, header):
+    separator = "," if "," in header else ";"
+    outcome = contacts.read(f"{header}\n37003{separator}mairie@amboise.fr\n")
+    assert outcome.errors == [] and [c.line for c in outcome.changes] == [2]
+
+
 def test_a_spreadsheet_saved_in_windows_1252_is_read(communes):
     outcome = contacts.read(contacts.decode("Bléré;mairie@blere.fr\n".encode("cp1252")))
     assert [c.collectivite.name for c in outcome.changes] == ["Bléré"]
