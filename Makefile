@@ -14,6 +14,9 @@ BENCH_PORT ?= 8090
 BENCH_DURATION ?= 10
 # Extra arguments for benchmarks/run.py, e.g. BENCH_ARGS="--only Envoyer" (a few pages only).
 BENCH_ARGS ?=
+# `make run PORT=8123`: the port the development server listens on; SITE_URL (links in e-mails, FranceConnect's
+# return address) follows it unless set.
+PORT ?= 8000
 
 .PHONY: install system browser run test test-fast test-sqlite test-postgres lint bench fuzz clean
 
@@ -46,8 +49,12 @@ system:
 	fi
 
 # The browser journeys drive Debian's Chromium (Playwright's own browser download cannot work here),
-# in French (chromium-l10n: date fields read jj/mm/aaaa, as the élus see them).
-browser:
+# in French (chromium-l10n: date fields read jj/mm/aaaa, as the élus see them). Beside axe, they run a second
+# accessibility checker, html-validate (pinned in tools/node/package-lock.json), installed from the npm registry
+# with Debian's node and npm.
+HTML_VALIDATE := tools/node/node_modules/.bin/html-validate
+
+browser: $(HTML_VALIDATE)
 	@if ! command -v chromium >/dev/null 2>&1 || [ ! -e /usr/lib/chromium/locales/fr.pak ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "== installing Debian's chromium (and its French locale) for the browser journeys"; \
@@ -57,10 +64,23 @@ browser:
 		fi; \
 	fi
 
+$(HTML_VALIDATE): tools/node/package.json tools/node/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "== installing Debian's node and npm for the second accessibility checker (html-validate)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+		else \
+			echo "!! npm is missing and this is not root: html-validate cannot be installed."; exit 1; \
+		fi; \
+	fi
+	npm ci --prefix tools/node --no-audit --no-fund --loglevel=error
+	touch $@
+
 run: system install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 FRANCECONNECT_SIMULATOR=$${FRANCECONNECT_SIMULATOR:-1} $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py seed_demo
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} FRANCECONNECT_SIMULATOR=$${FRANCECONNECT_SIMULATOR:-1} \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

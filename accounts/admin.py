@@ -5,6 +5,7 @@ from django.db import models
 from dife_portal.admin_search import BoundedSearchMixin
 from dife_portal.collation import french_order
 
+from .admin_contacts import ContactsImportMixin
 from .models import Collectivite, Mandate, User
 from .services import stamp_balance_dates
 
@@ -123,9 +124,9 @@ class UserAdmin(BoundedSearchMixin, BaseUserAdmin):
 
 
 @admin.register(Collectivite)
-class CollectiviteAdmin(BoundedSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "code", "postal_code", "is_member"]
-    list_filter = ["kind", "is_member"]
+class CollectiviteAdmin(ContactsImportMixin, BoundedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "code", "postal_code", "is_member", "contact_email"]
+    list_filter = ["kind", "is_member", ("contact_email", admin.EmptyFieldListFilter)]
     search_fields = ["name", "code", "postal_code"]
     actions = ["mark_members", "mark_not_members"]
 

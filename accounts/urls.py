@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from accounts.views import activation, login, mandates, profile, rights, signup
+from accounts.views import activation, email_change, login, mandates, profile, rights, signup
 
 app_name = "accounts"
 
@@ -39,6 +39,10 @@ urlpatterns = [
     path("profil/", profile.profile, name="profile"),
     path("profil/modifier/", profile.profile_edit, name="profile_edit"),
     path("profil/mot-de-passe/", profile.PasswordChangeView.as_view(), name="password_change"),
+    path("profil/adresse-mail/", email_change.change, name="email_change"),
+    path("profil/adresse-mail/confirmer/", email_change.confirm, name="email_change_confirm"),
+    path("profil/adresse-mail/annuler/", email_change.cancel, name="email_change_cancel"),
+    path("adresse-mail/<str:token>/", email_change.link, name="email_change_link"),
     path("profil/mes-donnees.json", profile.personal_data_download, name="personal_data"),
     path("profil/supprimer/", profile.account_delete, name="account_delete"),
 ]

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from .branding import DEFAULT_COLOUR, checked_colour
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -198,6 +200,15 @@ ASSOCIATION = {
     "phone": env("ASSOCIATION_PHONE", default="02.47.33.37.00"),
     "email": env("ASSOCIATION_EMAIL", default="amil@wanadoo.fr"),
     "department": env("ASSOCIATION_DEPARTMENT", default="Indre-et-Loire"),
+}
+
+# The association's face (dife_portal/branding.py): a colour that keeps WCAG AA contrast, a logo and a favicon, as
+# paths under static/ or URLs on this site. The defaults are sober and the association's own (not the State's).
+ASSOCIATION_BRANDING = {
+    "colour": checked_colour(env("ASSOCIATION_COLOR", default=DEFAULT_COLOUR)),
+    "logo": env("ASSOCIATION_LOGO", default="img/association-logo.svg"),
+    "favicon": env("ASSOCIATION_FAVICON", default="img/favicon.svg"),
+    "favicon_ico": env("ASSOCIATION_FAVICON_ICO", default="img/favicon.ico"),
 }
 
 # Business rules (DESIGN.md §2).

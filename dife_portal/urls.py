@@ -13,6 +13,8 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("sante/plancher/", views.floor, name="floor"),
     path("sante/plancher-connecte/", views.signed_in_floor, name="signed_in_floor"),
+    path("association.css", views.association_stylesheet, name="association_stylesheet"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("mentions/cgu/", TemplateView.as_view(template_name="legal/cgu.html"), name="cgu"),
     path(
         "mentions/donnees-personnelles/",

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+
+from . import branding
 
 
 def health(request):
@@ -36,3 +39,18 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Without the request, as Django's own: whatever broke (the database…) must not break this page too.
     return HttpResponseServerError(render_to_string("500.html"))
+
+
+def association_stylesheet(request):
+    """The association's colour as CSS (no inline style: the Content-Security-Policy forbids it). Its address
+    carries a version of the colour, so it may be kept for long."""
+    response = HttpResponse(branding.stylesheet(settings.ASSOCIATION_BRANDING["colour"]), content_type="text/css")
+    response["Cache-Control"] = "public, max-age=31536000" if request.GET.get("v") else "public, max-age=3600"
+    return response
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page says: the association's icon."""
+    response = HttpResponseRedirect(branding.urls()["favicon_ico"])
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

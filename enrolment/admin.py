@@ -53,6 +53,7 @@ class DossierLogInline(admin.TabularInline):
     fields = ["at", "by", "from_state", "to_state", "event", "note"]
     readonly_fields = fields
     verbose_name_plural = "historique (qui, quand, de, vers)"
+    template = "admin/edit_inline/tabular_named_headers.html"  # its empty column headers named (axe)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")

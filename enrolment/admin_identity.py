@@ -23,6 +23,7 @@ class IdentityDocumentAccessInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["viewed_at", "viewed_by", "side"]
     verbose_name_plural = "consultations des fichiers"
+    template = "admin/edit_inline/tabular_named_headers.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("viewed_by")

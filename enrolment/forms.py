@@ -66,7 +66,7 @@ class DossierInformationForm(forms.ModelForm):
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone_mobile": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "phone_landline": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-            "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "street_address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
             "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
             "elu_comment": forms.Textarea(attrs={"rows": 3}),

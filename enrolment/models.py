@@ -313,3 +313,22 @@ class FundingReminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} — {self.dossier}"
+class StaffDigestPreference(models.Model):
+    """A staff member's daily summary of what waits (the admin home's to-do), sent by `send_staff_digest`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_digest",
+        verbose_name="membre de l'équipe",
+    )
+    enabled = models.BooleanField("recevoir le récapitulatif quotidien par e-mail", default=True)
+    # The Paris date of the last summary sent: one a day, however often the command runs.
+    last_sent_on = models.DateField("dernier récapitulatif envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "récapitulatif quotidien de l'équipe"
+        verbose_name_plural = "récapitulatifs quotidiens de l'équipe"
+
+    def __str__(self):
+        return f"{self.user} — {'activé' if self.enabled else 'désactivé'}"

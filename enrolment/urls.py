@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import satisfaction_views, views
+from . import digest_views, satisfaction_views, views
 
 app_name = "enrolment"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/questionnaire/", satisfaction_views.questionnaire, name="satisfaction"),
     path("<int:pk>/mon-compte-formation/", views.record_mcf_number, name="mcf_number"),
     path("pieces-identite/<int:pk>/<str:side>/", views.identity_file, name="identity_file"),
+    path("equipe/recapitulatif/", digest_views.staff_digest_setting, name="staff_digest"),
 ]

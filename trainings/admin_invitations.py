@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts import collectivite_contacts
 from accounts.models import Collectivite
 from dife_portal.admin_search import BoundedSearchMixin
 from dife_portal.csv_export import csv_response
@@ -23,9 +24,10 @@ class GenerateInvitationsForm(forms.Form):
     training = forms.ModelChoiceField(label="Formation", queryset=Training.objects.all())
     session = forms.ModelChoiceField(
         label="Session (facultatif)",
-        queryset=Session.objects.select_related("training").filter(status=Session.Status.OPEN),
+        queryset=Session.objects.none(),
         required=False,
-        help_text="Laissez vide pour inviter à la formation (toutes ses sessions).",
+        help_text="Laissez vide pour inviter à la formation (toutes ses sessions). Seules les sessions ouvertes aux "
+        "inscriptions sont proposées.",
     )
     collectivite = forms.ModelChoiceField(
         label="Collectivité",
@@ -37,6 +39,13 @@ class GenerateInvitationsForm(forms.Form):
     expires_at = forms.DateTimeField(
         label="Expire le (facultatif)", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only sessions one can still register for: not cancelled, registration deadline not passed (today's date).
+        self.fields["session"].queryset = (
+            Session.objects.registration_open().select_related("training").order_by("training__title", "starts_at")
+        )
 
     def clean(self):
         data = super().clean()
@@ -133,14 +142,30 @@ class InvitationAdmin(BoundedSearchMixin, admin.ModelAdmin):
             else:
                 created = invitations.create_for(data["training"], [data["collectivite"]], **kwargs)
             messages.success(request, f"{len(created)} invitation(s) créée(s) pour « {data['training']} ».")
+            invited = Collectivite.objects.filter(pk__in=[i.collectivite_id for i in created])
+            lacking = list(collectivite_contacts.without_contact(invited).values_list("name", flat=True))
+            if lacking:
+                messages.warning(
+                    request,
+                    f"{len(lacking)} collectivité(s) sans adresse mail de contact ne pourront pas recevoir leur "
+                    f"invitation par e-mail : {', '.join(lacking[:20])}{' …' if len(lacking) > 20 else ''}. "
+                    "Importez leurs adresses ou exportez leurs liens (CSV).",
+                )
             return redirect(
                 reverse("admin:trainings_invitation_changelist") + f"?training__id__exact={data['training'].pk}"
             )
+        members = Collectivite.objects.filter(is_member=True)
         context = {
             **self.admin_site.each_context(request),
             "title": "Générer des invitations",
             "form": form,
             "opts": self.model._meta,
+            # Said before generating: who could not receive an invitation by e-mail.
+            "members_count": members.count(),
+            "members_without_contact": list(collectivite_contacts.without_contact(members).only("name", "code")),
+            "import_contacts_url": reverse("admin:accounts_collectivite_import_contacts")
+            + "?next="
+            + reverse("admin:trainings_invitation_generate"),
         }
         return TemplateResponse(request, "admin/trainings/invitation/generate.html", context)
 
@@ -198,6 +223,14 @@ class InvitationAdmin(BoundedSearchMixin, admin.ModelAdmin):
             .first()
         )
         preview = render_email("emails/invitations/invitation", invitations.email_context(first)) if first else None
+        without_contact = sorted(
+            {
+                inv.collectivite.name
+                for inv in queryset.select_related("collectivite").filter(
+                    collectivite__isnull=False, collectivite__contact_email="", revoked_at__isnull=True
+                )
+            }
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": "Envoyer les invitations par e-mail",
@@ -205,6 +238,10 @@ class InvitationAdmin(BoundedSearchMixin, admin.ModelAdmin):
             "count": queryset.count(),
             "preview": preview,
             "preview_to": first.collectivite.contact_email if first else "",
+            "without_contact": without_contact,
+            "import_contacts_url": reverse("admin:accounts_collectivite_import_contacts")
+            + "?next="
+            + reverse("admin:trainings_invitation_changelist"),
             "opts": self.model._meta,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }

@@ -39,7 +39,7 @@ class TrainingSearchForm(forms.Form):
         label="Formation, métier, etc.",
         required=False,
         max_length=200,
-        help_text="Par exemple : budget, urbanisme, marchés publics.",
+        help_text="Par exemple : budget, urbanisme.",
         widget=forms.TextInput(attrs={"type": "search", "class": "form-control", "autocomplete": "off"}),
     )
     modalite = forms.ChoiceField(

@@ -163,10 +163,39 @@ def current(request):
     return data
 
 
+def banner(request, training_pk):
+    """What the training `training_pk`'s page says of the invitation this visitor followed: its label, or "" when
+    the visitor followed none for this training, or the link has been revoked or has expired since.
+
+    The cookie says which link was followed; whether it still holds is read from the database (one query, only for
+    a visitor who has the cookie), so that a link revoked by staff loses its banner at once. Kept on the request:
+    the page and its cache ask more than once.
+    """
+    memo = request.__dict__.setdefault("_invitation_banners", {})
+    if training_pk not in memo:
+        data = current(request)
+        label = ""
+        if data and data.get("training_id") == training_pk and _still_valid(data["id"]):
+            label = data.get("label") or ""
+        memo[training_pk] = (label, data["id"] if label else None)
+    return memo[training_pk][0]
+
+
+def _still_valid(pk, now=None):
+    now = now or timezone.now()
+    return (
+        Invitation.objects.filter(pk=pk, revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .exists()
+    )
+
+
 def banner_variant(request, pk, *args, **kwargs):
-    """The page-cache variant of training `pk`'s page: the invitation shown in its banner, if any."""
-    data = current(request)
-    return f"invitation-{data['id']}" if data and data.get("training_id") == pk else ""
+    """The page-cache variant of training `pk`'s page: the invitation shown in its banner, if any (checked against
+    the link's current state, see `banner`)."""
+    banner(request, pk)
+    shown = request._invitation_banners[pk][1]
+    return f"invitation-{shown}" if shown else ""
 
 
 def banner_label(invitation):

@@ -324,11 +324,11 @@ def search_results(request, build):
 
 def training_content(request, pk, slug, build):
     """A training's page below the header, for one audience: an anonymous visitor (whose "Me connecter" link comes
-    back to the page), a signed-in élu, or staff (who may preview an unpublished training); and the invitation the
-    visitor followed."""
+    back to the page), a signed-in élu, or staff (who may preview an unpublished training). The banner of the
+    invitation the visitor followed is not part of it: the view adds it from the link's current state."""
     user = request.user
     audience = "staff" if user.is_staff else "elu" if user.is_authenticated else f"visitor:{request.get_full_path()}"
-    name = f"training:{pk}:{slug}:{audience}:{invitations.banner_variant(request, pk)}"
+    name = f"training:{pk}:{slug}:{audience}"
     return _fragment(name, _training_versions(pk), build)
 
 

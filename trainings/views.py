@@ -5,10 +5,13 @@ from django.utils.safestring import mark_safe
 
 from dife_portal.collation import sort_key
 
-from . import deadlines, page_cache
+from . import deadlines, invitations, page_cache
 from . import search as catalogue
 from .forms import TrainingSearchForm
 from .models import Training
+
+# The search criteria other than the keywords.
+FILTERS = ("modalite", "lieu", "du", "au", "theme")
 
 
 @page_cache.home_page
@@ -27,12 +30,16 @@ def search(request):
     def build():
         form = TrainingSearchForm(request.GET)
         criteria = form.criteria()
+        filters = [name for name in FILTERS if name in criteria]
         outcome = catalogue.run_search(criteria, form.requested_page())
         page = outcome.page
         context = {
             "form": form,
             "criteria_errors": form.criteria_errors,
             "has_criteria": bool(criteria),
+            # The criteria folded behind "Filtrer" on a phone: open when one is set or wrong, so nothing is hidden.
+            "filters_count": len(filters),
+            "filters_open": bool(filters) or any(name in form.criteria_errors for name in FILTERS),
             "page_obj": page,
             "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
             "ellipsis": page.paginator.ELLIPSIS,
@@ -44,11 +51,24 @@ def search(request):
         offers_end = (s.seat_offers_end for t in page.object_list for s in t.matching_sessions)
         page_cache.expires_at(min(filter(None, offers_end), default=None))
         content = render_to_string("trainings/includes/search_content.html", context, request)
-        return {"content": content, "has_criteria": context["has_criteria"]}
+        return {"content": content, "title": _search_title(form, criteria, page)}
 
     parts = page_cache.search_results(request, build)
-    context = {"content": mark_safe(parts["content"]), "has_criteria": parts["has_criteria"], "step": 2}
+    context = {"content": mark_safe(parts["content"]), "title": parts["title"], "step": 2}
     return render(request, "trainings/search.html", context)
+
+
+def _search_title(form, criteria, page):
+    """The page's title says what was searched and how many trainings answer: each results page has its own."""
+    if not criteria:
+        return "Trouver une formation"
+    count = page.paginator.count
+    found = "aucune formation" if count == 0 else f"{count} formation{'s' if count > 1 else ''}"
+    query = f"« {criteria['q']} »" if criteria.get("q") else "votre recherche"
+    title = f"Résultats pour {query} : {found}"
+    if page.paginator.num_pages > 1:
+        title += f" (page {page.number} sur {page.paginator.num_pages})"
+    return f"{title} — Trouver une formation"
 
 
 @page_cache.training_page
@@ -56,9 +76,9 @@ def detail(request, pk, slug):
     """The training page, at a stable address: a wrong or outdated slug redirects (301) to the right one.
 
     Below the header, the page depends only on the training, its sessions, who looks (an anonymous visitor — whose
-    "Me connecter" link comes back here —, a signed-in élu, or staff, who may preview an unpublished training) and
-    the invitation followed: it is built once for each and kept until the catalogue or a dossier of the training
-    changes.
+    "Me connecter" link comes back here —, a signed-in élu, or staff, who may preview an unpublished training): it is
+    built once for each and kept until the catalogue or a dossier of the training changes.
+    The banner of an invitation link the visitor followed is added around it (`invitations.banner`).
     """
     user = request.user
 
@@ -83,10 +103,18 @@ def detail(request, pk, slug):
 
     parts = page_cache.training_content(request, pk, slug, build)
     if "redirect" in parts:
-        return redirect(parts["redirect"], permanent=True)
-    return render(
-        request, "trainings/detail.html", {"title": parts["title"], "content": mark_safe(parts["html"]), "step": 2}
-    )
+        url = parts["redirect"]
+        if request.GET:
+            url = f"{url}?{request.GET.urlencode()}"
+        return redirect(url, permanent=True)
+    context = {
+        "title": parts["title"],
+        "content": mark_safe(parts["html"]),
+        # Outside the shared part: it follows the link's current state (a link revoked since shows nothing).
+        "invitation_banner": invitations.banner(request, pk),
+        "step": 2,
+    }
+    return render(request, "trainings/detail.html", context)
 
 
 def _sessions(training, request):

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
-from accounts import deletion, personal_data, services
+from accounts import deletion, email_change, personal_data, services
 from accounts.forms.login import DeleteAccountForm, PasswordChangeForm
 from accounts.forms.profile import ProfileForm
 
@@ -20,7 +20,8 @@ def profile(request):
     user = request.user
     form = ProfileForm(instance=user)  # only used to display labels and values
     mandates = user.mandates.select_related("collectivite")
-    return render(request, "accounts/profile/detail.html", {"step": 1, "form": form, "mandates": mandates})
+    context = {"step": 1, "form": form, "mandates": mandates, "email_change": email_change.pending(user)}
+    return render(request, "accounts/profile/detail.html", context)
 
 
 @login_required

@@ -356,3 +356,12 @@ def test_opening_the_review_early_does_not_skip_steps(client):
     html = client.get(step_url("verification")).content.decode()
     assert html.count("Cette étape est incomplète") == 3
     assert post_step(client, "contact", CONTACT).url == step_url("adresse")
+
+
+def test_the_step_list_is_named_by_a_heading_not_an_aria_label(client):
+    client.get(reverse("accounts:signup"))
+    html = client.get(step_url("identite")).content.decode()
+    assert re.search(
+        r'<h2 class="visually-hidden">Étapes de la création du compte</h2>\s*<ol class="signup-steps', html
+    )
+    assert 'aria-label="Étapes de la création' not in html

@@ -7,9 +7,11 @@ Each xdist worker has its own live server and its own browser; every test opens 
 contexts (cookies, storage), so tests never see each other's sessions.
 """
 
+import json
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,14 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# The second accessibility checker, installed by `make browser` (tools/node/package.json).
+HTML_VALIDATE = Path(__file__).resolve().parents[2] / "tools" / "node" / "node_modules" / ".bin" / "html-validate"
+HTML_VALIDATE_CONFIG = Path(__file__).resolve().parent / "htmlvalidate.json"
+# The back-office pages: the same rules, less those that only Django's own admin markup breaks (its buttons without
+# a type, unnamed fieldsets and table headers without scope, sort links without text, action forms submitted by a
+# <select>, "autocomplete=off" on a formset's hidden inputs, radio labels wrapping their input): our own back-office
+# templates are held to them by the élu pages' configuration where they share markup.
+HTML_VALIDATE_ADMIN_CONFIG = Path(__file__).resolve().parent / "htmlvalidate-admin.json"
 PHONE, DESKTOP = 360, 1280
 SIMULATOR_CLIENT_ID = "portail-dife-simulateur"
 SIMULATOR_CLIENT_SECRET = "secret-du-simulateur"
@@ -153,8 +163,10 @@ def franceconnect(portal, settings, _simulator_keys):
 # --- Checks every journey makes on every page it meets ------------------------------------------------------
 
 
-def assert_accessible(page, label=""):
-    """axe-core on the current page state: zero violations."""
+def assert_accessible(page, label="", html_config=HTML_VALIDATE_CONFIG):
+    """Two accessibility checkers on the current page state, each catching what the other misses: axe-core (the
+    rendered page: contrast, names, landmarks) and html-validate (the markup: autocomplete tokens, ARIA misuse).
+    Zero violations from either."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
@@ -163,6 +175,31 @@ def assert_accessible(page, label=""):
         f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in violations
     )
     assert not violations, f"axe violations on {label or page.url}:\n{details}"
+    assert_valid_html(page, label, html_config)
+
+
+def assert_valid_html(page, label="", config=HTML_VALIDATE_CONFIG):
+    """html-validate's accessibility rules (tests/e2e/htmlvalidate.json) on the page as the browser holds it now."""
+    if not HTML_VALIDATE.exists():
+        message = f"html-validate not found at {HTML_VALIDATE}: run `make browser` (second checker NOT RUN)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    checked = subprocess.run(
+        [str(HTML_VALIDATE), "--config", str(config), "--stdin", "--formatter", "json"],
+        input=page.content(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if checked.returncode == 0:
+        return
+    try:
+        messages = [message for result in json.loads(checked.stdout) for message in result["messages"]]
+    except ValueError:
+        pytest.fail(f"html-validate failed on {label or page.url}: {checked.stderr or checked.stdout}")
+    details = "\n".join(f"- {m['ruleId']}: {m['message']} — {m.get('selector')}" for m in messages)
+    pytest.fail(f"html-validate violations on {label or page.url}:\n{details}", pytrace=False)
 
 
 def screenshot(page, name):
@@ -194,7 +231,7 @@ def assert_no_horizontal_scroll(page):
         )
 
 
-def check_page(page, name):
+def check_page(page, name, html_config=HTML_VALIDATE_CONFIG):
     """One state of a journey: zero axe violations, no horizontal scroll at 360 px, and screenshots at
     360 px and 1280 px (test-artifacts/screenshots/). Without JavaScript axe cannot run: the same
     pages are checked by the JavaScript run of the journey."""
@@ -206,7 +243,7 @@ def check_page(page, name):
             if page.javascript:
                 screenshot(page, name)
         if page.javascript:
-            assert_accessible(page, name)
+            assert_accessible(page, name, html_config)
     finally:
         page.set_viewport_size(size)
 

@@ -16,6 +16,25 @@ def test_axe_reports_a_violation(page):
         assert_accessible(page, "essai")
 
 
+@pytest.mark.parametrize(
+    "body, rule",
+    [
+        (
+            '<label for="rue">Adresse</label><input type="text" id="rue" autocomplete="street-address">',
+            "valid-autocomplete",
+        ),
+        ('<h2>Étapes</h2><ol aria-label="Étapes"><li>Une</li></ol>', "aria-label-misuse"),
+    ],
+)
+def test_html_validate_reports_what_axe_lets_through(page, body, rule):
+    page.set_content(PAGE.format(style="", body=body))
+    from axe_playwright_python.sync_playwright import Axe
+
+    assert not Axe().run(page).response["violations"]  # axe alone finds nothing here
+    with pytest.raises(pytest.fail.Exception, match=rule):
+        assert_accessible(page, "essai")
+
+
 def test_a_page_wider_than_a_phone_is_reported(phone_page):
     phone_page.set_content(PAGE.format(style=".large { width: 400px; }", body='<div class="large">large</div>'))
     with pytest.raises(pytest.fail.Exception, match=r"scrolls horizontally by \d+px at 360px: \[.div\.large"):

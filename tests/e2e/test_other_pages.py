@@ -27,6 +27,7 @@ SIGNED_IN_PAGES = [
     ("/compte/profil/", "profil", 200),
     ("/compte/profil/modifier/", "profil-modifier", 200),
     ("/compte/profil/mot-de-passe/", "mot-de-passe-changer", 200),
+    ("/compte/profil/adresse-mail/", "adresse-mail-changer", 200),
     ("/compte/profil/supprimer/", "compte-supprimer", 200),
     ("/dossiers/", "mes-dossiers-vide", 200),
 ]

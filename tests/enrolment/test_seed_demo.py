@@ -113,3 +113,13 @@ def test_every_demo_page_renders(client):
     assert response.context["page_obj"].paginator.count == Training.objects.published().count()
     for training in Training.objects.published():
         assert client.get(training.get_absolute_url()).status_code == 200
+
+
+def test_a_few_demo_communes_have_a_contact_address_for_the_invitations():
+    from accounts.models import Collectivite
+
+    seed()
+    with_address = Collectivite.objects.exclude(contact_email="")
+    assert set(with_address.values_list("name", flat=True)) == {"Amboise", "Chinon", "Loches", "Tours"}
+    assert all(email.endswith(".example") for email in with_address.values_list("contact_email", flat=True))
+    assert Collectivite.objects.filter(is_member=True, contact_email="").exists()  # and some without, as in life

@@ -559,3 +559,23 @@ def test_the_elu_confirms_a_seat_offered_from_the_waiting_list(client, elu):
     assert "Votre place est confirmée." in html(response)
     dossier.refresh_from_db()
     assert dossier.state == DossierState.SUBMITTED
+
+
+def test_the_dossier_address_field_autocompletes_as_one_line(client, elu, session):
+    dossier = DossierFactory(user=elu, session=session)
+    client.force_login(elu)
+    page = html(client.get(reverse("enrolment:detail", args=[dossier.pk])))
+    assert 'name="street_address"' in page
+    assert 'autocomplete="address-line1"' in page and "street-address" not in page
+
+
+def test_a_refused_identity_submit_says_erreur_first_in_the_page_title(client, unverified_elu, session):
+    dossier = DossierFactory(user=unverified_elu, session=session)
+    client.force_login(unverified_elu)
+    response = client.post(reverse("enrolment:identity", args=[dossier.pk]), {})
+    assert response.status_code == 200
+    assert "<title>Erreur : Vérification de votre identité" in response.content.decode()
+    assert (
+        "<title>Vérification de votre identité"
+        in client.get(reverse("enrolment:identity", args=[dossier.pk])).content.decode()
+    )

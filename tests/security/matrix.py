@@ -8,6 +8,7 @@ means saying who may reach it. Kinds of case:
 - `OwnAccount`: sign-in required; it shows or changes the signed-in person's own account only.
 - `OwnedObject`: the URL names an object of one élu (dossier, mandate): anyone else gets 404/403.
 - `StaffPermission`: only staff holding one permission (identity files): everyone else gets 404/403.
+- `Staff`: any staff member, for their own settings (the daily digest): élus get 404/403.
 """
 
 import base64
@@ -84,6 +85,11 @@ class StaffPermission(Case):
     permission: str = ""
     owner_status: int = 200
     extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Staff(Case):
+    pass
 
 
 def _uidb64(world):
@@ -179,6 +185,8 @@ CASES = {
     "health": Public(),
     "floor": Public(),
     "signed_in_floor": Public(),
+    "association_stylesheet": Public(),
+    "favicon": Public(),
     "cgu": Public(),
     "privacy": Public(),
     "trainings:search": Public(),
@@ -248,6 +256,19 @@ CASES = {
         },
     ),
     "accounts:personal_data": OwnAccount(shows=_owner_string("email")),
+    "accounts:email_change": OwnAccount(
+        methods=("get", "post"),
+        post=lambda w: {"new_email": "pirate@example.fr", "password": TEST_PASSWORD},
+        shows=_owner_string("email"),
+    ),
+    "accounts:email_change_confirm": OwnAccount(methods=("get", "post"), post=lambda w: {"code": "123456"}),
+    "accounts:email_change_cancel": OwnAccount(methods=("post",)),
+    "accounts:email_change_link": Token(
+        kwargs=lambda w: {"token": "eyJ1IjoxfQ:1tFake:forgedSignature"},
+        methods=("get", "post"),
+        statuses=frozenset({410}),
+        says="Lien non valable",
+    ),
     "accounts:account_delete": OwnAccount(methods=("get", "post")),
     "enrolment:list": OwnAccount(shows=lambda w: f"/dossiers/{w.draft.pk}/"),
     "enrolment:start": OwnAccount(kwargs=lambda w: {"session_pk": w.open_session.pk}, methods=("get", "post")),
@@ -290,6 +311,8 @@ CASES = {
         owner_status=405,
         post=lambda w: {"mcf_number": "1234567890"},
     ),
+    # Any staff member, for their own settings.
+    "enrolment:staff_digest": Staff(methods=("get", "post"), post=lambda w: {"enabled": "0"}),
     # Staff with one permission only.
     "enrolment:identity_file": StaffPermission(
         kwargs=lambda w: {"pk": w.document.pk, "side": "recto"}, permission="accounts.view_identity_files"

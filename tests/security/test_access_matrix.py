@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.security.conftest import leaked, snapshot
-from tests.security.matrix import CASES, OwnAccount, OwnedObject, Public, StaffPermission, Token, portal_urls
+from tests.security.matrix import CASES, OwnAccount, OwnedObject, Public, Staff, StaffPermission, Token, portal_urls
 from tests.utils import page_text
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,16 @@ def check_staff_permission(case, url, world):
     assert allowed.get(url).status_code == case.owner_status  # positive control
 
 
+def check_staff(case, url, world):
+    for method in case.methods:
+        assert_sent_to_sign_in(call(None, method, url, case.post(world)), url)
+        for who, user in (("the owner", world.owner), ("another élu", world.other)):
+            assert_refused(call(user, method, url, case.post(world)), url, {403, 404}, who)
+    assert call(world.staff, "get", url).status_code == 200  # positive control
+
+
 CHECKS = {
+    Staff: check_staff,
     Public: check_public,
     Token: check_token,
     OwnAccount: check_own_account,

@@ -251,7 +251,7 @@ def test_the_invitation_email_writes_names_the_french_way_and_its_text_part_is_n
     html = preview.content.decode()
     # The preview wraps long lines with a stylesheet class (the CSP forbids inline styles).
     assert (
-        '<pre class="mail-preview">' in html
+        '<pre class="backoffice-preview">' in html
         and "css/backoffice.css" in html
         and "style=" not in html.split("<pre")[1][:30]
     )
@@ -344,3 +344,80 @@ def test_the_banner_goes_when_the_link_expires(client):
     assert "Amboise" in page_text(client.get(url))
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
         assert "Amboise" not in page_text(client.get(url))
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "signed-in élu"])
+def test_the_banner_goes_as_soon_as_staff_revoke_the_link(client, signed_in):
+    invitation = InvitationFactory(collectivite__name="Amboise", collectivite__kind="commune")
+    SessionFactory(training=invitation.training)
+    if signed_in:
+        client.force_login(UserFactory())
+    url = invitation.training.get_absolute_url()
+    client.get(reverse("invitation", args=[invitation.token]))
+    assert "transmise à la commune d'Amboise" in page_text(client.get(url))
+    invitations.revoke(Invitation.objects.filter(pk=invitation.pk))
+    page = client.get(url).content.decode()
+    assert "invitation-banner" not in page and "Amboise" not in page
+    # Staff undo the revocation: the banner comes back with the link.
+    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=None)
+    assert "transmise à la commune d'Amboise" in page_text(client.get(url))
+
+
+def test_the_generator_says_before_generating_which_members_lack_a_contact_address(staff_client):
+    CollectiviteFactory(name="Amboise", code="37003", is_member=True, contact_email="")
+    CollectiviteFactory(name="Chinon", code="37072", is_member=True, contact_email="mairie@chinon.fr")
+    CollectiviteFactory(name="Loches", code="37132", is_member=False, contact_email="")
+    text = page_text(staff_client.get(reverse("admin:trainings_invitation_generate")))
+    assert "1 collectivité(s) adhérente(s) sur 2 n'ont pas d'adresse mail de contact" in text
+    assert "Amboise (37003)" in text and "Loches (37132)" not in text
+    assert "Importer les adresses de contact (CSV)" in text
+
+    training = TrainingFactory()
+    response = staff_client.post(
+        reverse("admin:trainings_invitation_generate"), {"training": training.pk, "all_members": "on"}, follow=True
+    )
+    assert (
+        "1 collectivité(s) sans adresse mail de contact ne pourront pas recevoir leur invitation par e-mail : "
+        "Amboise." in page_text(response)
+    )
+
+
+def test_the_generator_offers_only_sessions_still_open_for_registration(staff_client):
+    training = TrainingFactory()
+    open_session = SessionFactory(training=training, days_ahead=40)
+    closed = SessionFactory(training=training, registration_closed=True)
+    past = SessionFactory(training=training, days_ahead=-10)
+    cancelled = SessionFactory(training=training, cancelled=True, days_ahead=50)
+    form = staff_client.get(reverse("admin:trainings_invitation_generate")).context["form"]
+    assert list(form.fields["session"].queryset) == [open_session]
+    response = staff_client.post(
+        reverse("admin:trainings_invitation_generate"),
+        {"training": training.pk, "session": past.pk, "all_members": "on"},
+    )
+    assert response.status_code == 200 and not Invitation.objects.exists()
+    assert closed and cancelled
+
+
+def test_no_confirm_button_when_no_selected_invitation_has_an_address(staff_client):
+    no_address = InvitationFactory(collectivite__name="Amboise", collectivite__contact_email="")
+    preview = staff_client.post(
+        reverse("admin:trainings_invitation_changelist"),
+        {"action": "send_by_email", "_selected_action": [no_address.pk]},
+    )
+    text = page_text(preview)
+    assert "Aucune invitation sélectionnée n'a d'adresse mail de collectivité (1) : Amboise." in text
+    assert "Importer les adresses de contact (CSV)" in text
+    assert "Confirmer l'envoi" not in text
+
+
+def test_the_preview_names_who_will_receive_nothing(staff_client):
+    sendable = InvitationFactory()
+    no_address = InvitationFactory(collectivite__name="Amboise", collectivite__contact_email="")
+    text = page_text(
+        staff_client.post(
+            reverse("admin:trainings_invitation_changelist"),
+            {"action": "send_by_email", "_selected_action": [sendable.pk, no_address.pk]},
+        )
+    )
+    assert "Ne recevront rien, faute d'adresse mail de contact (1) : Amboise." in text
+    assert "Confirmer l'envoi" in text

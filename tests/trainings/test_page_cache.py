@@ -85,7 +85,8 @@ def test_a_visitor_who_followed_an_invitation_gets_the_cached_page_with_that_inv
     assert "sessionid" not in client.cookies  # following a link writes no session
     first, page = queries_for(client, url)
     again, cached = queries_for(client, url)
-    assert first > 0 and again == 0 and cached == page
+    # One query whatever the cache holds: whether the link still holds (a revoked link loses its banner at once).
+    assert first >= 1 and again == 1 and cached == page
     assert "transmise à la commune d&#x27;Amboise" in page
 
     # Another mairie's link: its own banner, never the first one's page.

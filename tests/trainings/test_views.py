@@ -80,6 +80,39 @@ class TestSearchPage:
         assert 'value="budget 2027"' in content and 'value="Tours"' in content
         assert '<option value="distance" selected>' in content
 
+    def test_the_filters_fold_behind_one_filtrer_control_opened_when_one_is_set(self, client):
+        make_catalogue(1, 1)
+        content = client.get(SEARCH_URL).content.decode()
+        folded = re.search(
+            r'<details class="search-filters">\s*<summary[^>]*>Filtrer</summary>(.*?)</details>', content, re.S
+        )
+        assert folded, "no folded <details> with a 'Filtrer' summary"
+        assert all(f'name="{name}"' in folded.group(1) for name in ("modalite", "lieu", "du", "au", "theme"))
+        assert 'name="q"' not in folded.group(1) and 'name="q"' in content
+        # A filter set (or wrong) keeps them open, with how many apply.
+        content = client.get(SEARCH_URL, {"lieu": "Tours", "modalite": "distance"}).content.decode()
+        assert '<details class="search-filters" open>' in content
+        assert 'Filtrer <span class="filters-count">(2 filtres appliqués)</span>' in content
+        assert '<details class="search-filters" open>' in client.get(SEARCH_URL, {"du": "31/02/2027"}).content.decode()
+        assert '<details class="search-filters">' in client.get(SEARCH_URL, {"q": "budget"}).content.decode()
+
+    @pytest.mark.parametrize(
+        "params, title",
+        [
+            ({}, "Trouver une formation"),
+            ({"q": "budget"}, "Résultats pour « budget » : 2 formations — Trouver une formation"),
+            ({"q": "urbanisme"}, "Résultats pour « urbanisme » : aucune formation — Trouver une formation"),
+            ({"lieu": "Tours"}, "Résultats pour votre recherche : 3 formations — Trouver une formation"),
+        ],
+    )
+    def test_each_results_page_has_a_title_with_the_query_and_the_count(self, client, params, title):
+        for name in ("Le budget communal", "Budget annexe", "Les marchés publics"):
+            SessionFactory(training=TrainingFactory(title=name), city="Tours")
+        content = client.get(SEARCH_URL, params).content.decode()
+        assert re.search(r"<title>(.*?)</title>", content).group(1) == html.escape(
+            f"{title} — Maison des Maires d'Indre-et-Loire"
+        )
+
     def test_no_result_gives_advice_and_the_association_contact(self, client):
         page = text_of(client.get(SEARCH_URL, {"q": "astrophysique"}))
         assert "Aucune formation ne correspond à votre recherche" in page
@@ -318,6 +351,12 @@ class TestTrainingPage:
         assert "Session annulée" in session_block(response, cancelled)
         assert reverse("enrolment:start", args=[cancelled.pk]) not in response.content.decode()
         assert timezone.localtime(past.starts_at).isoformat() not in response.content.decode()
+
+    def test_the_sessions_and_their_button_come_right_under_the_title(self, client, training):
+        SessionFactory(training=training)
+        page = text_of(client.get(training.get_absolute_url()))
+        title, button = page.index("Budget communal niveau confirmé par"), page.index("Créer mon dossier d'inscription")
+        assert title < button < page.index("Approfondir le budget.") < page.index("Informations clés")
 
     def test_no_upcoming_session(self, client, training):
         page = text_of(client.get(training.get_absolute_url()))

@@ -24,6 +24,14 @@ DEMO_PROFILE = {
     "city": "Amboise",
 }
 DEMO_MANDATE = {"code": "37003", "function": Mandate.Function.MAIRE, "start_date": datetime.date(2020, 7, 3)}
+# A few communes with a contact address (fictitious), so that invitations can be sent in the demo; the others show
+# what staff see when an address is missing, and lead to the contacts import.
+DEMO_CONTACTS = {
+    "37003": "mairie@amboise.example",
+    "37072": "mairie@chinon.example",
+    "37132": "mairie@loches.example",
+    "37261": "mairie@tours.example",
+}
 
 
 class Command(BaseCommand):
@@ -35,6 +43,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         created, _ = collectivites.load(communes_are_members=True)
+        for code, email in DEMO_CONTACTS.items():
+            Collectivite.objects.filter(code=code, contact_email="").update(contact_email=email)
         user = User.objects.filter(email=canonical_email(options["elu_email"])).first()
         if user is None:
             if options["verbosity"]:

@@ -1,0 +1,163 @@
+"""Changing the élu's e-mail address from "Mon profil", confirmed from the new address.
+
+- `request_change` records the new address with a 6-digit code (only its keyed hash is kept) and mails the code and
+  a link to the new address. The account keeps its address meanwhile: signing in works with the old one.
+- `confirm` (the code typed while signed in, or the link opened in any browser) moves the account to the new
+  address and tells the old address.
+- A new address already used by another account is never confirmed, and the page does not say so (it would tell
+  who has an account): the mail to that address says it instead.
+- FranceConnect-linked accounts change their address the same way: FranceConnect finds them by its own
+  identifier, never by e-mail, so signing in with it keeps working.
+"""
+
+import datetime
+import enum
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from mailing import outbox
+
+from .email_addresses import canonical_email
+from .models import EmailChange
+
+VALIDITY = datetime.timedelta(days=3)
+MAX_FAILED_ATTEMPTS = 5
+CODE_DIGITS = 6
+_CODE_SALT = "accounts.email_change.code"
+_LINK_SALT = "accounts.email_change.link"
+
+
+class ChangeError(Exception):
+    """A change that cannot be confirmed; its message is for the élu."""
+
+
+class Check(enum.Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    EXPIRED = "expired"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+
+
+MESSAGES = {
+    Check.WRONG: "Ce code n'est pas le bon. Vérifiez le code à 6 chiffres reçu à votre nouvelle adresse.",
+    Check.EXPIRED: "Ce code n'est plus valable. Demandez de nouveau le changement d'adresse.",
+    Check.TOO_MANY_ATTEMPTS: "Trop d'essais avec un code erroné : ce changement est annulé. Demandez-le de nouveau.",
+}
+
+
+def _normalized(email):
+    return canonical_email(email)
+
+
+def _code_hash(change, code):
+    return salted_hmac(_CODE_SALT, f"{change.user_id}:{change.new_email}:{code}", algorithm="sha256").hexdigest()
+
+
+def _taken(email, user):
+    return get_user_model().objects.filter(email=canonical_email(email)).exclude(pk=user.pk).exists()
+
+
+def pending(user):
+    """The change `user` asked for and has not confirmed yet, if any and still valid."""
+    change = EmailChange.objects.filter(user=user).first()
+    if change is None or timezone.now() - change.created_at > VALIDITY:
+        return None
+    return change
+
+
+@transaction.atomic
+def request_change(user, new_email):
+    """Records the change to `new_email` (replacing any earlier one) and mails the new address a code and a link,
+    or, when another account already uses it, a message saying so. Returns the change."""
+    new_email = _normalized(new_email)
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    change, _ = EmailChange.objects.update_or_create(
+        user=user, defaults={"new_email": new_email, "created_at": timezone.now(), "failed_attempts": 0}
+    )
+    change.code_hash = _code_hash(change, code)
+    change.save(update_fields=["code_hash"])
+    context = {"user": user, "new_email": new_email, "validity_days": VALIDITY.days}
+    if _taken(new_email, user):
+        _mail(new_email, "accounts/emails/email_change_taken", context)
+    else:
+        link = settings.SITE_URL + reverse("accounts:email_change_link", args=[_link_token(change)])
+        _mail(new_email, "accounts/emails/email_change", {**context, "code": code, "link": link})
+    return change
+
+
+def check_code(user, code):
+    """Compares `code` with the one mailed for `user`'s pending change, counting wrong tries."""
+    code = "".join((code or "").split())
+    with transaction.atomic():
+        change = EmailChange.objects.select_for_update().filter(user=user).first()
+        if change is None or timezone.now() - change.created_at > VALIDITY:
+            return Check.EXPIRED
+        if change.failed_attempts >= MAX_FAILED_ATTEMPTS:
+            return Check.TOO_MANY_ATTEMPTS
+        if constant_time_compare(change.code_hash, _code_hash(change, code)):
+            return Check.OK
+        EmailChange.objects.filter(pk=change.pk).update(failed_attempts=F("failed_attempts") + 1)
+        if change.failed_attempts + 1 >= MAX_FAILED_ATTEMPTS:
+            return Check.TOO_MANY_ATTEMPTS
+        return Check.WRONG
+
+
+@transaction.atomic
+def confirm(user):
+    """Moves `user` to the address of their pending change and tells the old address. Raises ChangeError."""
+    User = get_user_model()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    change = EmailChange.objects.select_for_update().filter(user=user).first()
+    if change is None or timezone.now() - change.created_at > VALIDITY:
+        raise ChangeError("Ce changement d'adresse n'est plus valable. Demandez-le de nouveau depuis « Mon profil ».")
+    if _taken(change.new_email, user):
+        change.delete()
+        raise ChangeError(
+            "Cette adresse est déjà celle d'un autre compte du portail : votre adresse n'a pas été changée."
+        )
+    old_email = user.email
+    user.email = change.new_email
+    user.email_confirmed_at = timezone.now()
+    user.save(update_fields=["email", "email_confirmed_at"])
+    change.delete()
+    _mail(old_email, "accounts/emails/email_changed", {"user": user, "old_email": old_email})
+    return user
+
+
+def cancel(user):
+    EmailChange.objects.filter(user=user).delete()
+
+
+def _fingerprint(change):
+    # A signed token is readable: it carries a keyed hash of the change, not the address.
+    return salted_hmac(_LINK_SALT, f"{change.pk}:{change.new_email}:{change.created_at.isoformat()}").hexdigest()[:24]
+
+
+def _link_token(change):
+    return signing.dumps({"u": change.user_id, "f": _fingerprint(change)}, salt=_LINK_SALT, compress=True)
+
+
+def user_for_link(token):
+    """The élu whose pending change the link `token` confirms, or None (forged, expired, replaced or done)."""
+    try:
+        payload = signing.loads(token, salt=_LINK_SALT, max_age=VALIDITY)
+    except signing.BadSignature:
+        return None
+    change = EmailChange.objects.select_related("user").filter(user_id=payload.get("u")).first()
+    if change is None or not constant_time_compare(_fingerprint(change), payload.get("f") or ""):
+        return None
+    return change.user
+
+
+def _mail(to, template, context):
+    context = {"association": settings.ASSOCIATION, "site_url": settings.SITE_URL, **context}
+    subject = " ".join(outbox.render_text(f"{template}_subject.txt", context).split())
+    outbox.queue_message(to, subject, outbox.render_text(f"{template}.txt", context))
