@@ -13,6 +13,10 @@ class DigestForm(forms.Form):
         choices=[("1", "Le recevoir chaque matin où quelque chose attend"), ("0", "Ne plus le recevoir")],
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez une des deux réponses.",
+            "invalid_choice": "Choisissez une des deux réponses.",
+        },
     )
 
 

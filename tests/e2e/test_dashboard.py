@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from trainings import deadlines
 
-from .conftest import check_page
+from .conftest import HTML_VALIDATE_ADMIN_CONFIG, check_page
 from .staff import sign_in, staff_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,10 +27,10 @@ def test_dashboard_and_activity_report(portal, page):
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
     expect(page.get_by_role("img", name="Taux de remplissage des sessions tenues, par formation")).to_be_visible()
     expect(page.get_by_role("table", name=f"Sessions tenues et taux de remplissage — {year}")).to_contain_text("Total")
-    check_page(page, "staff-tableau-de-bord")
+    check_page(page, "staff-tableau-de-bord", HTML_VALIDATE_ADMIN_CONFIG)
     page.get_by_role("link", name=f"Bilan annuel d'activité {year}").click()
     expect(page.get_by_role("heading", name="Ce qui n'a pas pu être compté")).to_be_visible()
     expect(page.get_by_role("table", name="Bilan d'activité par financement — " + str(year))).to_contain_text(
         "DIFE (Mon Compte Formation)"
     )
-    check_page(page, "staff-bilan-annuel")
+    check_page(page, "staff-bilan-annuel", HTML_VALIDATE_ADMIN_CONFIG)

@@ -125,6 +125,15 @@ def _submitted_again(world):
     )
 
 
+def _email_change_pending(world):
+    """The owner asked to change their address: the code page has a change to confirm."""
+    from accounts import email_change
+    from accounts.models import EmailChange
+
+    EmailChange.objects.filter(user=world.owner).delete()
+    email_change.request_change(world.owner, "nouvelle.adresse@mairie-exemple.fr")
+
+
 def _attended_unanswered(world):
     """The owner's submitted dossier, marked present at a session that is over, with no answer yet."""
     from enrolment.models import SatisfactionAnswer, SatisfactionReceipt
@@ -232,8 +241,18 @@ FORMS = {
     "dife missing": Target(lambda w: reverse("accounts:dife_missing_report"), {"missing": boolean}, refuses=False),
     "mandate add": Target(lambda w: reverse("accounts:mandate_add"), {**MANDATE, "next": hostile}),
     "mandate edit": Target(lambda w: reverse("accounts:mandate_edit", args=[w.mandate.pk]), MANDATE),
-    "profile": Target(
-        lambda w: reverse("accounts:profile_edit"), {**IDENTITY, **CONTACT, **ADDRESS, "city": hostile}
+    "profile": Target(lambda w: reverse("accounts:profile_edit"), {**IDENTITY, **CONTACT, **ADDRESS, "city": hostile}),
+    "e-mail change": Target(lambda w: reverse("accounts:email_change"), {"new_email": emails, "password": hostile}),
+    "e-mail change code": Target(
+        lambda w: reverse("accounts:email_change_confirm"),
+        {"code": st.one_of(plausible("123456", "000000", "12 34 56"), hostile)},
+        fresh=_email_change_pending,
+    ),
+    "staff digest setting": Target(
+        lambda w: reverse("enrolment:staff_digest"),
+        {"enabled": plausible("0", "1", "")},
+        who="superuser",
+        refuses=False,
     ),
     "password change": Target(
         lambda w: reverse("accounts:password_change"),
@@ -611,6 +630,9 @@ def test_every_form_of_the_portal_is_fuzzed():
         "enrolment:cancel",
         "enrolment:satisfaction",
         "enrolment:mcf_number",
+        "accounts:email_change",
+        "accounts:email_change_confirm",
+        "enrolment:staff_digest",
     }
     # POST endpoints without any input to fuzz (a button): nothing typed, nothing to fuzz.
     buttons = {
@@ -623,6 +645,8 @@ def test_every_form_of_the_portal_is_fuzzed():
         "franceconnect:link",
         "enrolment:send",
         "enrolment:confirm_offer",
+        "accounts:email_change_cancel",
+        "accounts:email_change_link",
     }
     posts = {name for name, case in CASES.items() if "post" in case.methods}
     assert posts == covered | buttons, f"POST endpoints to add to FORMS (or to buttons): {posts - covered - buttons}"

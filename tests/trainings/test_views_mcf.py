@@ -18,6 +18,5 @@ def test_each_open_session_gives_the_mcf_last_day(client):
         page = unescape(client.get(session.training.get_absolute_url()).content.decode())
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
     assert (
-        "faites aussi votre demande sur Mon Compte Formation juste après l'envoi de votre dossier, "
-        "au plus tard le jeudi 4 mars 2027" in text
+        "Paiement par le DIFE : demande à faire aussi sur Mon Compte Formation, au plus tard le 4 mars 2027" in text
     )
