@@ -44,12 +44,24 @@ def _stylesheet():
     return CSS(filename=finders.find(STYLESHEET), url_fetcher=_refuse_fetch)
 
 
+def colour_rules():
+    """The association's colour (ASSOCIATION_COLOR) where the stylesheet draws the association's identity."""
+    colour = settings.ASSOCIATION_BRANDING["colour"]
+    return f".association {{ border-bottom-color: {colour}; }} .association strong, h2 {{ color: {colour}; }}"
+
+
+def _colours():
+    from weasyprint import CSS
+
+    return CSS(string=colour_rules(), url_fetcher=_refuse_fetch)
+
+
 def _document(template_name, context):
     from weasyprint import HTML  # imported on first use: loading Pango costs every process that never prints
 
     html = render_to_string(template_name, {"association": settings.ASSOCIATION, **context})
     return HTML(string=html, url_fetcher=_refuse_fetch, base_url=settings.SITE_URL).render(
-        stylesheets=[_stylesheet()], pdf_tags=True
+        stylesheets=[_stylesheet(), _colours()], pdf_tags=True
     )
 
 

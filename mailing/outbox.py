@@ -50,6 +50,7 @@ def render_email(template, context=None, *, subject=None):
     """
     context = {
         "association": settings.ASSOCIATION,
+        "association_colour": settings.ASSOCIATION_BRANDING["colour"],
         "site_url": settings.SITE_URL,
         "registration_min_days": settings.REGISTRATION_MIN_DAYS,
         **(context or {}),

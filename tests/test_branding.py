@@ -54,3 +54,15 @@ def test_the_default_is_the_associations_own_not_the_states_and_keeps_aa_contras
         assert branding.contrast_ratio(branding.DEFAULT_COLOUR, background) >= 4.5
     css = open(finders.find("css/portal.css")).read()
     assert "Marianne" not in css and "--dife-blue: #1d4e6f;" in css
+
+
+
+@pytest.mark.django_db
+def test_the_emails_and_pdfs_wear_the_associations_colour_not_the_states(settings):
+    from enrolment import documents, emails
+    from tests.factories import DossierFactory
+
+    settings.ASSOCIATION_BRANDING = {**settings.ASSOCIATION_BRANDING, "colour": "#6a1b4d"}
+    html = emails.preview_dossier_email("accepted", DossierFactory(accepted=True))["html"]
+    assert "#6a1b4d" in html and "#000091" not in html
+    assert "#6a1b4d" in documents.colour_rules()
