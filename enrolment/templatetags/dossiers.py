@@ -63,11 +63,16 @@ FUNDING_BADGES = {
 def funding_badge(funding_state):
     """Bootstrap colour classes (contrast-checked pairs) for a funding state on Mon Compte Formation."""
     return FUNDING_BADGES.get(funding_state, "text-bg-secondary")
+
+
 @register.inclusion_tag("enrolment/includes/next_step.html")
-def next_step(dossier, waiting_position=None, has_pending_offer=False, compact=False):
-    """Once a dossier is sent, what happens next (instead of the days left to send it)."""
+def next_step(dossier, waiting_position=None, has_pending_offer=False, next_action=None, compact=False):
+    """Once a dossier is sent, what happens next (instead of the days left to send it): the AMIL's part and
+    `next_action` (enrolment.funding_guide), except on the waiting list, where the place in it and the offer say
+    it all."""
     return {
         "dossier": dossier,
+        "next_action": next_action,
         "waiting_position": waiting_position,
         "has_pending_offer": has_pending_offer,
         "compact": compact,

@@ -561,6 +561,18 @@ def test_the_elu_confirms_a_seat_offered_from_the_waiting_list(client, elu):
     assert dossier.state == DossierState.SUBMITTED
 
 
+def test_a_seat_offer_is_said_once_with_its_hour_on_the_dossier_and_in_my_dossiers(client, elu):
+    dossier = DossierFactory(user=elu, session=SessionFactory(seats=1), offered=True)
+    client.force_login(elu)
+    pages = {
+        reverse("enrolment:detail", args=[dossier.pk]): "Je confirme ma place",
+        reverse("enrolment:list"): "Une place vous est proposée jusqu'au",
+    }
+    for url, offer in pages.items():
+        page = html(client.get(url))
+        assert offer in page and "Confirmer la place proposée" not in page and "next-action" not in page, url
+
+
 def test_the_dossier_address_field_autocompletes_as_one_line(client, elu, session):
     dossier = DossierFactory(user=elu, session=session)
     client.force_login(elu)
