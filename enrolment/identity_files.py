@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import formats
 
-from .identity_reencoding import reencode
+from .identity_reencoding import CORRUPT, reencode
 
 # Sniffed MIME type → extension given to the stored file.
 ACCEPTED_TYPES = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
@@ -152,8 +152,5 @@ def check_identity_file(uploaded):
             code="active_content",
         )
     if not STRUCTURE_CHECKS[mime](data):
-        raise ValidationError(
-            "Ce fichier semble endommagé ou incomplet. Enregistrez à nouveau la photo ou le scan, puis réessayez.",
-            code="corrupt",
-        )
+        raise ValidationError(CORRUPT, code="corrupt")
     return reencode(data, mime)

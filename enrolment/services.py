@@ -121,10 +121,6 @@ def _ensure_registration_open(session, now):
         raise RegistrationClosed(deadlines.last_registration_day(session.first_day))
 
 
-def _format_datetime(value):
-    return french.date_heure(value)
-
-
 def has_dossier_in_progress(user):
     """Whether the AMIL is handling one of the élu's dossiers: the account cannot be deleted until it is settled."""
     in_progress = [
@@ -320,7 +316,7 @@ def _offer_free_seats(session, now, by=None, availability=None):
             by,
             dossier.state,
             DossierEvent.SEAT_OFFERED,
-            f"Place proposée jusqu'au {_format_datetime(expires_at)}.",
+            f"Place proposée jusqu'au {french.date_heure(expires_at)}.",
         )
         emails.dossier_email("seat_offered", dossier, offer_expires_at=expires_at)
     return offered
@@ -373,7 +369,7 @@ def expire_offer(dossier, *, by=None):
         ):
             return False
         reason = (
-            f"La place proposée n'a pas été confirmée avant le {_format_datetime(dossier.offer_expires_at)} : "
+            f"La place proposée n'a pas été confirmée avant le {french.date_heure(dossier.offer_expires_at)} : "
             "elle a été proposée à la personne suivante de la liste d'attente."
         )
         from_state = dossier.state

@@ -181,13 +181,13 @@ def banner(request, training_pk):
     return memo[training_pk][0]
 
 
-def _still_valid(pk, now=None):
-    now = now or timezone.now()
-    return (
-        Invitation.objects.filter(pk=pk, revoked_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .exists()
-    )
+def _valid(now):
+    """Invitations neither revoked nor expired at `now`."""
+    return Q(revoked_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+def _still_valid(pk):
+    return Invitation.objects.filter(_valid(timezone.now()), pk=pk).exists()
 
 
 def banner_variant(request, pk, *args, **kwargs):
@@ -226,9 +226,9 @@ def invitation_for(request, training_session):
 def create_for(training, collectivites, *, by, session=None, expires_at=None):
     """One invitation per collectivité; a collectivité that already has a valid one keeps it."""
     existing = set(
-        Invitation.objects.filter(training=training, session=session, revoked_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
-        .values_list("collectivite_id", flat=True)
+        Invitation.objects.filter(_valid(timezone.now()), training=training, session=session).values_list(
+            "collectivite_id", flat=True
+        )
     )
     new = [
         Invitation(training=training, session=session, collectivite=c, created_by=by, expires_at=expires_at)

@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from dife_portal.collation import sort_key
+from dife_portal.french import pluriel
 
 from . import deadlines, invitations, page_cache
 from . import search as catalogue
@@ -63,7 +64,7 @@ def _search_title(form, criteria, page):
     if not criteria:
         return "Trouver une formation"
     count = page.paginator.count
-    found = "aucune formation" if count == 0 else f"{count} formation{'s' if count > 1 else ''}"
+    found = "aucune formation" if count == 0 else f"{count} formation{pluriel(count)}"
     query = f"« {criteria['q']} »" if criteria.get("q") else "votre recherche"
     title = f"Résultats pour {query} : {found}"
     if page.paginator.num_pages > 1:
