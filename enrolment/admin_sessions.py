@@ -176,9 +176,7 @@ class SessionBackofficeMixin:
             can_mark_presence=can_change and started,
             can_convoke=can_change and not started and not session.is_cancelled,
             attended_count=sum(1 for d in groups["enrolled"] if d.state == DossierState.ATTENDED),
-            certificates_to_send=sum(
-                1 for d in groups["enrolled"] if d.state == DossierState.ATTENDED and d.certificate_sent_at is None
-            ),
+            certificates_to_send=sum(1 for d in groups["enrolled"] if certificates.is_due(d)),
             can_add_dossier=self._dossier_admin().has_add_permission(request) and session.is_registration_open,
             can_invite=request.user.has_perm("trainings.add_invitation"),
             dossiers_url=reverse("admin:enrolment_dossier_changelist"),

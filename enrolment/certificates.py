@@ -4,18 +4,23 @@ their certificate (PDF), once, through the outbox."""
 from django.db import transaction
 from django.utils import timezone
 
-from . import attendance, documents, emails
+from . import attendance, documents, emails, services
 from .exceptions import EnrolmentError
-from .models import Dossier, DossierEvent, DossierLog, DossierState
+from .models import DossierEvent, DossierState
 
 
 class CertificateAlreadySent(EnrolmentError):
     message = "L'attestation de cet élu lui a déjà été envoyée."
 
 
+def is_due(dossier):
+    """Whether the élu is marked present and their certificate has not been e-mailed yet."""
+    return dossier.state == DossierState.ATTENDED and dossier.certificate_sent_at is None
+
+
 def to_send(session):
     """The élus marked present at `session` whose certificate has not been e-mailed yet, sorted by name."""
-    return [d for d in attendance.attended(session) if d.certificate_sent_at is None]
+    return [d for d in attendance.attended(session) if is_due(d)]
 
 
 def send_certificate(dossier, *, by, pdf=None):
@@ -25,11 +30,7 @@ def send_certificate(dossier, *, by, pdf=None):
     Raises NotAttended unless the élu is marked present, CertificateAlreadySent when it was sent before.
     """
     with transaction.atomic():
-        dossier = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("session__training", "user")
-            .get(pk=dossier.pk)
-        )
+        dossier = services._lock_dossier(dossier.pk)
         if dossier.state != DossierState.ATTENDED:
             raise documents.NotAttended()
         if dossier.certificate_sent_at is not None:
@@ -39,13 +40,7 @@ def send_certificate(dossier, *, by, pdf=None):
             filename, pdf = documents.certificate(dossier)
         dossier.certificate_sent_at = timezone.now()
         dossier.save(update_fields=["certificate_sent_at"])
-        DossierLog.objects.create(
-            dossier=dossier,
-            by=by,
-            from_state=dossier.state,
-            to_state=dossier.state,
-            event=DossierEvent.CERTIFICATE_SENT,
-        )
+        services._log(dossier, by, dossier.state, DossierEvent.CERTIFICATE_SENT)
         emails.dossier_email(
             "certificate",
             dossier,

@@ -11,9 +11,9 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from dife_portal import french
 from trainings.models import Modality
 
-from . import attendance, documents, emails
+from . import attendance, documents, emails, services
 from .exceptions import EnrolmentError, TransitionNotAllowed
-from .models import Dossier, DossierEvent, DossierLog, DossierState
+from .models import Dossier, DossierEvent, DossierState
 
 ICS_FILENAME = "convocation.ics"
 ICS_CONTENT_TYPE = "text/calendar"
@@ -99,7 +99,7 @@ def send_convocation(dossier, *, by):
     May be sent again (after a change of room, for instance): each sending is logged.
     """
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().select_related("session__training", "user").get(pk=dossier.pk)
+        dossier = services._lock_dossier(dossier.pk)
         session = dossier.session
         if dossier.state != DossierState.ACCEPTED:
             raise TransitionNotAllowed(dossier, "envoyer la convocation")
@@ -110,13 +110,7 @@ def send_convocation(dossier, *, by):
             raise SessionAlreadyStarted()
         dossier.convocation_sent_at = now
         dossier.save(update_fields=["convocation_sent_at"])
-        DossierLog.objects.create(
-            dossier=dossier,
-            by=by,
-            from_state=dossier.state,
-            to_state=dossier.state,
-            event=DossierEvent.CONVOCATION_SENT,
-        )
+        services._log(dossier, by, dossier.state, DossierEvent.CONVOCATION_SENT)
         emails.dossier_email(
             "convocation",
             dossier,
