@@ -21,6 +21,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Collectivite
+from dife_portal.french import pluriel
 from trainings import deadlines
 from trainings.models import Invitation, Session
 
@@ -173,9 +174,9 @@ def sessions_fill(period):
 # --- Dossiers ----------------------------------------------------------------------------------------------------
 
 
-def dossiers_by(period, field_name, choices, title):
-    """The year's dossiers counted by the value of one of their choice fields, in the order of its choices."""
-    counts = dict(period.dossiers().order_by().values_list(field_name).annotate(count=Count("pk")))
+def dossiers_by(dossiers, field_name, choices, title):
+    """`dossiers` counted by the value of one of their choice fields, in the order of its choices."""
+    counts = dict(dossiers.order_by().values_list(field_name).annotate(count=Count("pk")))
     rows = [[label, counts.get(value, 0)] for value, label in choices]
     return Table(
         title=title,
@@ -189,13 +190,13 @@ def dossiers_by(period, field_name, choices, title):
 
 
 def dossiers_by_state(period):
-    return dossiers_by(period, "state", DossierState.choices, "Dossiers par état")
+    return dossiers_by(period.dossiers(), "state", DossierState.choices, "Dossiers par état")
 
 
 def dossiers_by_funding_state(period):
     """The funding track on Mon Compte Formation of the dossiers that have one (sent, accepted, then marked)."""
     table = dossiers_by(
-        _AcceptedPeriod(period),
+        period.dossiers().filter(state__in=funding_rules.FUNDABLE_DOSSIER_STATES),
         "funding_state",
         FundingState.choices,
         "Dossiers par état du financement sur Mon Compte Formation",
@@ -205,16 +206,6 @@ def dossiers_by_funding_state(period):
         "session, dans l'état de leur financement d'aujourd'hui."
     )
     return table
-
-
-@dataclass(frozen=True)
-class _AcceptedPeriod:
-    """A period whose dossiers are only those with a funding track (accepted by the AMIL, then marked)."""
-
-    period: Period
-
-    def dossiers(self):
-        return self.period.dossiers().filter(state__in=funding_rules.FUNDABLE_DOSSIER_STATES)
 
 
 # --- Trainees ----------------------------------------------------------------------------------------------------
@@ -341,7 +332,7 @@ def response_times(period):
     counts = [0] * DELAY_BUCKETS
     for delay in delays:
         counts[min(delay, DELAY_BUCKETS - 1)] += 1
-    labels = [f"{days} jour{'s' if days > 1 else ''} ouvré{'s' if days > 1 else ''}" for days in range(DELAY_BUCKETS)]
+    labels = [f"{days} jour{pluriel(days)} ouvré{pluriel(days)}" for days in range(DELAY_BUCKETS)]
     labels[-1] = f"{DELAY_BUCKETS - 1} jours ouvrés ou plus"
     median = Decimal(str(statistics.median(delays))) if delays else None
     return Table(
@@ -361,8 +352,6 @@ def response_times(period):
     )
 
 
-# The dashboard's sections, in the order shown, by the key of their anchor and CSV file. A new section is a function
-# (period) -> Table added here.
 def satisfaction_by_training(period):
     """The satisfaction questionnaire's averages per training, for the sessions of the year."""
     rows = [
@@ -374,7 +363,7 @@ def satisfaction_by_training(period):
             row.objectives_met_rate,
             row.recommend_rate,
         ]
-        for row in satisfaction.averages_by_training(period.year)
+        for row in satisfaction.averages_by_training(period.sessions())
     ]
     return Table(
         title="Satisfaction des participants, par formation",
@@ -393,6 +382,8 @@ def satisfaction_by_training(period):
     )
 
 
+# The dashboard's sections, in the order shown, by the key of their anchor and CSV file. A new section is a function
+# (period) -> Table added here.
 SECTIONS = {
     "sessions": sessions_fill,
     "dossiers": dossiers_by_state,

@@ -7,6 +7,7 @@ at most once per Paris day however often `send_staff_digest` runs, and only on a
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from mailing import outbox
@@ -70,6 +71,6 @@ def _context(user, items, today):
         "today": today,
         "waiting": waiting,
         "items": [{"item": item, "url": site + item.url} for item in items],
-        "admin_url": site + "/admin/",
-        "settings_url": site + "/dossiers/equipe/recapitulatif/",
+        "admin_url": site + reverse("admin:index"),
+        "settings_url": site + reverse("enrolment:staff_digest"),
     }

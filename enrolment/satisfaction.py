@@ -7,7 +7,6 @@ only, never the élu: results are anonymous, per session (`results`) and per tra
 (`averages_by_training`, for the staff dashboard).
 """
 
-import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -183,14 +182,12 @@ class TrainingAverages:
     recommend_rate: int | None
 
 
-def averages_by_training(year):
-    """Per training, the answers of its sessions whose first day falls in `year` (Paris time): how many, the average
+def averages_by_training(sessions):
+    """Per training, the answers of its `sessions` (a queryset: the dashboard's year): how many, the average
     ratings (one decimal), the share who found the objectives met and who would recommend it. Trainings without any
     answer are left out; ordered by title. One query."""
-    start = datetime.datetime(year, 1, 1, tzinfo=deadlines.PARIS)
-    end = datetime.datetime(year + 1, 1, 1, tzinfo=deadlines.PARIS)
     rows = (
-        SatisfactionAnswer.objects.filter(session__starts_at__gte=start, session__starts_at__lt=end)
+        SatisfactionAnswer.objects.filter(session__in=sessions)
         .values("session__training_id", "session__training__title")
         .annotate(
             answers=Count("pk"),

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from enrolment import satisfaction
+from enrolment import dashboard, satisfaction
 from enrolment.models import SatisfactionAnswer, SatisfactionReceipt
 from tests.enrolment.conftest import paris, staff_in
 from tests.factories import DossierFactory, SessionFactory, TrainingFactory, UserFactory
@@ -210,7 +210,7 @@ def test_the_answers_list_is_read_only(client, answered_session):
     assert client.get(reverse("admin:enrolment_satisfactionanswer_add")).status_code == 403
 
 
-def test_averages_by_training_over_a_year():
+def test_averages_by_training_over_the_dashboards_year():
     budget = TrainingFactory(title="Budget communal")
     urbanism = TrainingFactory(title="Urbanisme")
     in_2026 = SessionFactory(training=budget, starts_at=paris(2026, 12, 31, 9), ends_at=paris(2026, 12, 31, 17))
@@ -226,13 +226,13 @@ def test_averages_by_training_over_a_year():
         SatisfactionAnswer.objects.create(
             session=session, overall=overall, objectives_met=objectives, usefulness=overall, would_recommend=recommend
         )
-    rows = satisfaction.averages_by_training(2027)
+    rows = satisfaction.averages_by_training(dashboard.Period.of(2027).sessions())
     assert [(row.title, row.answers, row.overall_average) for row in rows] == [
         ("Budget communal", 2, Decimal("4.5")),
         ("Urbanisme", 1, Decimal("3.0")),
     ]
     assert (rows[0].objectives_met_rate, rows[0].recommend_rate, rows[0].training_id) == (50, 50, budget.pk)
-    assert [row.answers for row in satisfaction.averages_by_training(2026)] == [1]
+    assert [row.answers for row in satisfaction.averages_by_training(dashboard.Period.of(2026).sessions())] == [1]
 
 
 def test_the_results_pages_do_not_query_per_answer(client, django_assert_max_num_queries):
