@@ -13,6 +13,7 @@ from django.db import transaction
 
 from accounts.models import Collectivite, Mandate, User
 from enrolment.management.commands.seed_backoffice_demo import Command as BackofficeSeed
+from enrolment.management.commands.seed_backoffice_demo import create_dossier
 from enrolment.models import Dossier, DossierEvent, DossierLog, DossierState, FundingState
 from trainings import deadlines
 from trainings.models import Invitation, Session, Training
@@ -150,26 +151,16 @@ class Command(BaseCommand):
         sent_day = deadlines.subtract_working_days(session.first_day, 20)
         submitted_at = _at(sent_day, 10)
         decided_at = _at(deadlines.add_working_days(sent_day, answer_days), 15)
-        mandate = elu.mandates.select_related("collectivite").first()
-        dossier = Dossier.objects.create(
-            user=elu,
-            session=session,
-            state=state,
-            created_by=elu,
-            mandate=mandate,
+        dossier = create_dossier(
+            elu,
+            session,
+            state,
             invitation=invitation,
             submitted_at=submitted_at,
             decided_at=decided_at,
             convocation_sent_at=decided_at + datetime.timedelta(days=7),
             # Past demo data, not a transition: the élu's MCF dossier went to the end (or was never made).
             funding_state=FundingState.SERVICE_VALIDATED if paid_by_dife else FundingState.TODO,
-            birth_name=elu.birth_name,
-            first_names=elu.first_names,
-            contact_email=elu.email,
-            phone_mobile="06 11 22 33 44",
-            street_address="5 rue de la Mairie",
-            postal_code="37000",
-            city="Tours",
         )
         Dossier.objects.filter(pk=dossier.pk).update(created_at=submitted_at - datetime.timedelta(hours=1))
         steps = [

@@ -56,6 +56,26 @@ def specimen_png(width=320, height=200, shade=0xC8):
     )
 
 
+def create_dossier(elu, session, state, **fields):
+    """A demo dossier of `elu` for `session`, written directly in `state` (no service, no e-mail), filled in from
+    the élu's account as the élu would have; `fields` add its dates and the rest."""
+    return Dossier.objects.create(
+        user=elu,
+        session=session,
+        state=state,
+        created_by=elu,
+        mandate=elu.mandates.select_related("collectivite").first(),
+        birth_name=elu.birth_name,
+        first_names=elu.first_names,
+        contact_email=elu.email,
+        phone_mobile=elu.phone_mobile,
+        street_address="5 rue de la Mairie",
+        postal_code=elu.postal_code,
+        city=elu.city,
+        **fields,
+    )
+
+
 class Command(BaseCommand):
     help = "Données de démonstration du back-office : équipe, dossiers en attente, pièce à vérifier, session passée."
 
@@ -127,22 +147,12 @@ class Command(BaseCommand):
                 # Keep the waiting time relative to today, so that one stays overdue.
                 Dossier.objects.filter(pk=dossier.pk).update(submitted_at=sent_at)
             return dossier
-        mandate = elu.mandates.select_related("collectivite").first()
-        dossier = Dossier.objects.create(
-            user=elu,
-            session=session,
-            state=state,
-            created_by=elu,
-            mandate=mandate,
+        dossier = create_dossier(
+            elu,
+            session,
+            state,
             submitted_at=sent_at,
             decided_at=sent_at if state == DossierState.ACCEPTED else None,
-            birth_name=elu.birth_name,
-            first_names=elu.first_names,
-            contact_email=elu.email,
-            phone_mobile=elu.phone_mobile,
-            street_address="5 rue de la Mairie",
-            postal_code=elu.postal_code,
-            city=elu.city,
         )
         DossierLog.objects.create(dossier=dossier, by=elu, to_state=DossierState.DRAFT, event=DossierEvent.CREATED)
         if state == DossierState.AWAITING_IDENTITY:

@@ -289,11 +289,6 @@ def first_day_of(kind, today, length=1):
     raise ValueError(kind)
 
 
-def seed_past_activity(verbosity):
-    """Past sessions with presence marks, invitations and answers: what the staff dashboard shows."""
-    call_command("seed_activity_demo", verbosity=verbosity)
-
-
 class Command(BaseCommand):
     help = "Charge les données de démonstration (idempotent : peut être relancé sans créer de doublons)."
 
@@ -313,7 +308,7 @@ class Command(BaseCommand):
             self.fill_session(full_session, staff)
         call_command("seed_accounts_demo", elu_email=DEMO_ELU_EMAIL, verbosity=options["verbosity"])
         call_command("seed_backoffice_demo", verbosity=options["verbosity"])
-        seed_past_activity(options["verbosity"])
+        call_command("seed_activity_demo", verbosity=options["verbosity"])
         call_command("seed_funding_demo", verbosity=options["verbosity"])
         call_command("seed_satisfaction_demo", verbosity=options["verbosity"])
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))

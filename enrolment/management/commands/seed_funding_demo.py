@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Mandate, User
-from enrolment.models import Dossier, FundingLog, FundingSource, FundingState
+from enrolment.models import Dossier, DossierState, FundingLog, FundingSource, FundingState
 from trainings import deadlines
 
 from .seed_backoffice_demo import ELU_PASSWORD
@@ -74,7 +74,7 @@ class Command(BaseCommand):
                 continue
             elu = demo.ensure_elu(email_for(state), first, last, code, Mandate.Function.CONSEILLER, verified=True)
             sent_at = min(now, session.starts_at) - datetime.timedelta(days=20)
-            dossier = demo.ensure_dossier(elu, session, "accepted", sent_at)
+            dossier = demo.ensure_dossier(elu, session, DossierState.ACCEPTED, sent_at)
             if dossier.funding_state == state:
                 continue
             self.walk(dossier, steps, staff, number=f"{7100000000 + index}", now=now)
