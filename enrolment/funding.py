@@ -139,7 +139,7 @@ def _start(dossier, transition, by, source):
     when it is already in the transition's target state (nothing to do). Call inside `seats.locking_transaction()`."""
     locked = _lock(dossier)
     _check_actor(locked, transition, by, source)
-    if locked.funding_state == ALLOWED[transition].target and transition != "record_mcf_request":
+    if locked.funding_state == ALLOWED[transition].target:
         return None
     if not can(locked, transition):
         _refuse_transition(locked, transition)
@@ -217,17 +217,16 @@ def _number_taken(number):
 
 def _step(dossier, transition, *, by, source, apply=None, after=None):
     """Run one forward transition: lock, check, `apply(locked)` (checks the date, sets the fields; returns the fields
-    to save and the log note), move, log, then `after(locked)` (its e-mail). Returns the locked dossier and whether
-    it moved."""
+    to save and the log note), move, log, then `after(locked)` (its e-mail). Returns the dossier as saved."""
     with seats.locking_transaction():
         locked = _start(dossier, transition, by, source)
         if locked is None:
-            return _lock(dossier), False
+            return _lock(dossier)
         fields, note = apply(locked) if apply else ((), "")
         _move(locked, transition, by=by, source=source, note=note, fields=fields)
         if after:
             after(locked)
-    return locked, True
+    return locked
 
 
 def proposal_sent(dossier, *, on, by, source):
@@ -247,12 +246,12 @@ def proposal_sent(dossier, *, on, by, source):
         if last_day >= deadlines.paris_today():
             _mail("funding_proposal_sent", locked, validation_last_day=last_day, mcf_url=settings.MCF_LOGIN_URL)
 
-    return _step(dossier, "proposal_sent", by=by, source=source, apply=apply, after=after)[0]
+    return _step(dossier, "proposal_sent", by=by, source=source, apply=apply, after=after)
 
 
 def proposal_validated(dossier, *, by, source):
     """The élu validated the proposal on MCF: the training is paid with their DIFE (→ VALIDATED)."""
-    return _step(dossier, "proposal_validated", by=by, source=source)[0]
+    return _step(dossier, "proposal_validated", by=by, source=source)
 
 
 def entry_declared(dossier, *, on, by, source):
@@ -263,7 +262,7 @@ def entry_declared(dossier, *, on, by, source):
         locked.entry_declared_on = on
         return ["entry_declared_on"], ""
 
-    return _step(dossier, "entry_declared", by=by, source=source, apply=apply)[0]
+    return _step(dossier, "entry_declared", by=by, source=source, apply=apply)
 
 
 def service_declared(dossier, *, on, by, source):
@@ -278,12 +277,12 @@ def service_declared(dossier, *, on, by, source):
     def after(locked):
         _mail("funding_service_declared", locked, mcf_url=settings.MCF_LOGIN_URL)
 
-    return _step(dossier, "service_declared", by=by, source=source, apply=apply, after=after)[0]
+    return _step(dossier, "service_declared", by=by, source=source, apply=apply, after=after)
 
 
 def service_validated(dossier, *, by, source):
     """MCF validated the "service fait": the track is complete (→ SERVICE_VALIDATED)."""
-    return _step(dossier, "service_validated", by=by, source=source)[0]
+    return _step(dossier, "service_validated", by=by, source=source)
 
 
 # --- When the track stops ----------------------------------------------------------------------------------------

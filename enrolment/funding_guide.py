@@ -142,7 +142,7 @@ def funding_next_action(dossier, today):
             )
         if session.last_day >= today:
             return NextAction("come", "Formation en cours", elu_acts=False)
-        declaration_day = funding_rules.service_declaration_deadline(session)
+        declaration_day = funding_rules.service_declaration_deadline(session.last_day)
         return NextAction(
             "wait_service",
             "L'AMIL déclare la fin de la formation sur Mon Compte Formation",
@@ -192,7 +192,7 @@ def guide(dossier, today=None):
         "mcf_url": url,
         "login_url": settings.MCF_LOGIN_URL,
         # An address of its own on MCF opens the training; the generic search needs the words to type.
-        "has_own_address": url != settings.MCF_SEARCH_URL,
+        "has_own_address": mcf.has_identifiers(session.training, session),
         "search": search_words(session),
         "cdc_email": settings.DIFE_CDC_EMAIL,
         "franceconnect_plus_since": settings.MCF_FRANCECONNECT_PLUS_SINCE,

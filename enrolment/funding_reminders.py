@@ -96,7 +96,7 @@ def _remind_proposals(today):
                 emails.dossier_email(
                     "funding_reminder_proposal",
                     dossier,
-                    mcf_url=funding_rules.mcf_url(dossier),
+                    mcf_url=settings.MCF_LOGIN_URL,  # the élu's own space on MCF, where the proposal waits
                     validation_last_day=funding_rules.proposal_deadline(dossier.proposal_sent_on),
                 )
                 sent += 1
@@ -150,11 +150,11 @@ def _team_deadlines(today):
                 (dossier, ANSWER_LATE, f"réponse de l'AMIL sur EDOF attendue au plus tard le {_day(last_day)}")
             )
     for dossier in _dossiers(funding_todo.entries_to_declare(today)):
-        last_day = funding_rules.entry_declaration_deadline(dossier.session)
+        last_day = funding_rules.entry_declaration_deadline(dossier.session.first_day)
         if today > last_day:
             found.append((dossier, ENTRY_LATE, f"entrée en formation à déclarer au plus tard le {_day(last_day)}"))
     for dossier in _dossiers(funding_todo.services_to_declare(today)):
-        last_day = funding_rules.service_declaration_deadline(dossier.session)
+        last_day = funding_rules.service_declaration_deadline(dossier.session.last_day)
         if today > last_day:
             found.append((dossier, SERVICE_LATE, f"service fait à déclarer au plus tard le {_day(last_day)}"))
     missed = []

@@ -77,14 +77,14 @@ def proposal_deadline(sent_on):
     return deadlines.add_working_days(sent_on, settings.MCF_PROPOSAL_VALIDATION_WORKING_DAYS)
 
 
-def entry_declaration_deadline(session):
-    """The last day for the AMIL to declare, in EDOF, the entry into training of the session's participants."""
-    return deadlines.add_working_days(session.first_day, settings.MCF_ENTRY_DECLARATION_WORKING_DAYS)
+def entry_declaration_deadline(first_day):
+    """The last day for the AMIL to declare, in EDOF, the entry into training of a session starting on `first_day`."""
+    return deadlines.add_working_days(first_day, settings.MCF_ENTRY_DECLARATION_WORKING_DAYS)
 
 
-def service_declaration_deadline(session):
-    """The last day for the AMIL to declare, in EDOF, the end of the session ("service fait")."""
-    return deadlines.add_working_days(session.last_day, settings.MCF_SERVICE_DECLARATION_WORKING_DAYS)
+def service_declaration_deadline(last_day):
+    """The last day for the AMIL to declare, in EDOF, the end ("service fait") of a session ending on `last_day`."""
+    return deadlines.add_working_days(last_day, settings.MCF_SERVICE_DECLARATION_WORKING_DAYS)
 
 
 def mcf_request_last_day(session):
@@ -98,11 +98,6 @@ def portal_last_day(session):
     The same day as `mcf_request_last_day`, because the élu goes to MCF right after sending the portal dossier.
     """
     return mcf_request_last_day(session)
-
-
-def latest_validation_day(session):
-    """The last day a proposal can reach the élu and still be validated, for a request made on its last day."""
-    return proposal_deadline(organisation_answer_deadline(mcf_request_last_day(session)))
 
 
 def is_mcf_request_open(session, today=None):
@@ -134,14 +129,3 @@ def identity_path(user):
     from accounts.models.user import IdentityMethod
 
     return "franceconnect" if user.identity_method == IdentityMethod.FRANCECONNECT else "document"
-
-
-def working_days_left(day, today=None):
-    """Working days from today (excluded) to `day` (included); 0 when `day` is today or past."""
-    today = today or deadlines.paris_today()
-    return deadlines.working_days_between(today, day)
-
-
-def not_before(day, today):
-    """`day`, or None when it is already past: a past date is never shown as something to do."""
-    return day if day is not None and day >= today else None

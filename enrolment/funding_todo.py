@@ -71,24 +71,16 @@ def proposals_expiring(today):
     )
 
 
-def _entry_deadline(first_day):
-    return deadlines.add_working_days(first_day, settings.MCF_ENTRY_DECLARATION_WORKING_DAYS)
-
-
-def _service_deadline(last_day):
-    return deadlines.add_working_days(last_day, settings.MCF_SERVICE_DECLARATION_WORKING_DAYS)
-
-
 def entries_to_declare(today):
     """Paid by the DIFE, session started: the AMIL declares the entry into training in EDOF."""
-    return Q(
+    return SESSION_HELD & Q(
         funding_state=FundingState.VALIDATED, session__starts_at__lt=_paris_midnight(today + datetime.timedelta(1))
     )
 
 
 def entries_late(today):
     """Entries to declare whose last day (first day + MCF_ENTRY_DECLARATION_WORKING_DAYS) is today or past."""
-    last_first_day = _latest_day_with_deadline_on_or_before(today, _entry_deadline)
+    last_first_day = _latest_day_with_deadline_on_or_before(today, funding_rules.entry_declaration_deadline)
     return entries_to_declare(today) & Q(session__starts_at__lt=_paris_midnight(last_first_day + datetime.timedelta(1)))
 
 
@@ -101,7 +93,7 @@ def services_to_declare(today):
 
 
 def services_late(today):
-    last_last_day = _latest_day_with_deadline_on_or_before(today, _service_deadline)
+    last_last_day = _latest_day_with_deadline_on_or_before(today, funding_rules.service_declaration_deadline)
     return services_to_declare(today) & Q(session__ends_at__lt=_paris_midnight(last_last_day + datetime.timedelta(1)))
 
 

@@ -26,7 +26,7 @@ from trainings.normalization import fold
 
 from . import funding, funding_rules
 from .exceptions import EnrolmentError
-from .models import Dossier, DossierState, FundingSource, FundingState
+from .models import Dossier, FundingSource, FundingState
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -89,8 +89,9 @@ STATUSES = {
 }
 STATUS_PREFIXES = [("annul", S.CANCELLED), ("refus", S.REFUSED)]
 
+# The forward track in order; the steps between two of its states are funding.ALLOWED's.
 FORWARD = [S.TODO, S.REQUESTED, S.TO_VALIDATE, S.VALIDATED, S.IN_TRAINING, S.SERVICE_DECLARED, S.SERVICE_VALIDATED]
-STOPS = {S.CANCELLED: "cancel", S.REFUSED: "refuse", S.EXPIRED: "expire"}
+STOPS = {rule.target: name for name, rule in funding.ALLOWED.items() if name in funding.STOPPING_TRANSITIONS}
 STEP_LABELS = {
     "record_mcf_request": "demande enregistrée",
     "proposal_sent": "proposition envoyée",
@@ -102,8 +103,8 @@ STEP_LABELS = {
     "refuse": "refusé",
     "expire": "expiré",
 }
-# Dossiers the import may move: sent to the AMIL (or decided), never a draft.
-IMPORTABLE_STATES = [DossierState.SUBMITTED, DossierState.ACCEPTED, DossierState.ATTENDED, DossierState.ABSENT]
+# Dossiers the import may move: those the AMIL holds (sent, accepted, attended or not), never a draft.
+IMPORTABLE_STATES = funding_rules.FUNDABLE_DOSSIER_STATES
 
 
 class ImportFileError(Exception):
@@ -394,23 +395,22 @@ def steps_to(current, target, *, new_number):
     if state in (S.TODO, S.CANCELLED, S.EXPIRED, S.REFUSED) or (state == S.REQUESTED and new_number):
         steps.append("record_mcf_request")
         state = S.REQUESTED
-    if FORWARD.index(target) <= FORWARD.index(state):
-        return steps
-    while state != target:
-        if state == S.REQUESTED:
-            step, state = (
-                ("proposal_sent", S.TO_VALIDATE) if target == S.TO_VALIDATE else ("proposal_validated", S.VALIDATED)
-            )
-        elif state == S.TO_VALIDATE:
-            step, state = "proposal_validated", S.VALIDATED
-        elif state == S.VALIDATED and target == S.IN_TRAINING:
-            step, state = "entry_declared", S.IN_TRAINING
-        elif state in (S.VALIDATED, S.IN_TRAINING):
-            step, state = "service_declared", S.SERVICE_DECLARED
-        else:
-            step, state = "service_validated", S.SERVICE_VALIDATED
+    while FORWARD.index(state) < FORWARD.index(target):
+        step = _furthest_step(state, target)
         steps.append(step)
+        state = funding.ALLOWED[step].target
     return steps
+
+
+def _furthest_step(state, target):
+    """The transition of funding.ALLOWED from `state` that goes furthest along FORWARD without passing `target`
+    (from "demande envoyée", straight to "validée" when the export shows it so)."""
+    here, there = FORWARD.index(state), FORWARD.index(target)
+    return max(
+        (FORWARD.index(rule.target), name)
+        for name, rule in funding.ALLOWED.items()
+        if state in rule.sources and rule.target in FORWARD and here < FORWARD.index(rule.target) <= there
+    )[1]
 
 
 def _dossiers_by_number(rows):

@@ -62,12 +62,6 @@ def exact_url(training, session=None):
     )
 
 
-def mcf_url(training, session=None):
-    """Where to send the élu on MCF for this training: its exact page, or MCF's sign-in page (from where the
-    guide's search starts) when staff have not entered its identifiers yet."""
-    return exact_url(training, session) or settings.MCF_LOGIN_URL
-
-
 @dataclass(frozen=True)
 class McfLink:
     url: str

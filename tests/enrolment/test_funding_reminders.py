@@ -65,7 +65,7 @@ def test_no_mcf_request_reminder_then_the_missed_deadline_each_once(session, tim
     assert OutgoingEmail.objects.count() == count and FundingLog.objects.count() == 1
 
 
-def test_a_proposal_waiting_for_validation_is_recalled_once_then_expires(session, time_machine):
+def test_a_proposal_waiting_for_validation_is_recalled_once_then_expires(session, time_machine, settings):
     dossier = DossierFactory(
         session=session,
         mcf_to_validate=True,
@@ -77,6 +77,8 @@ def test_a_proposal_waiting_for_validation_is_recalled_once_then_expires(session
     assert run_on(time_machine, 2027, 3, 18).proposals == 1
     email = OutgoingEmail.objects.get(to=elu)
     assert "Dernier jour : le vendredi 19 mars 2027" in email.body_text and dossier.mcf_number in email.body_text
+    # The proposal waits in the élu's own space on MCF, as in the first e-mail (not in the training's search).
+    assert f"Mon Compte Formation : {settings.MCF_LOGIN_URL}" in email.body_text
     assert run_on(time_machine, 2027, 3, 19).proposals == 0
     assert run_on(time_machine, 2027, 3, 20).missed == 1
     dossier.refresh_from_db()

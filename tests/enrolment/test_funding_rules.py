@@ -73,7 +73,7 @@ def test_organisation_answers_within_two_working_days(requested_on, last_day):
 
 def test_entry_is_declared_within_three_working_days_of_the_first_day():
     # Tuesday 13 July 2027; 14 July is a public holiday.
-    assert funding_rules.entry_declaration_deadline(session_on(D(2027, 7, 13))) == D(2027, 7, 19)
+    assert funding_rules.entry_declaration_deadline(D(2027, 7, 13)) == D(2027, 7, 19)
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,7 @@ def test_entry_is_declared_within_three_working_days_of_the_first_day():
     ],
 )
 def test_service_fait_is_declared_within_three_working_days_of_the_last_day(last_day, deadline):
-    assert funding_rules.service_declaration_deadline(session_on(D(2027, 11, 2), last_day)) == deadline
+    assert funding_rules.service_declaration_deadline(last_day) == deadline
 
 
 def test_the_numbers_are_settings(settings):
@@ -94,8 +94,8 @@ def test_the_numbers_are_settings(settings):
     settings.MCF_ENTRY_DECLARATION_WORKING_DAYS = 1
     assert funding_rules.proposal_deadline(D(2027, 3, 25)) == D(2027, 3, 30)
     assert funding_rules.organisation_answer_deadline(D(2027, 5, 5)) == D(2027, 5, 7)
-    assert funding_rules.service_declaration_deadline(session_on(D(2027, 11, 9), D(2027, 11, 10))) == D(2027, 11, 12)
-    assert funding_rules.entry_declaration_deadline(session_on(D(2027, 7, 13))) == D(2027, 7, 15)
+    assert funding_rules.service_declaration_deadline(D(2027, 11, 10)) == D(2027, 11, 12)
+    assert funding_rules.entry_declaration_deadline(D(2027, 7, 13)) == D(2027, 7, 15)
 
 
 # --- The chain backwards from the first day ----------------------------------------------------------------------
@@ -114,8 +114,8 @@ def test_the_mcf_request_closes_with_the_portal_registration(settings):
 def test_a_request_on_the_last_day_can_still_be_validated_before_the_session():
     session = session_on(D(2027, 3, 15))
     # Request Thursday 4 March → answer by Monday 8 → validation by Friday 12, before the first day.
-    assert funding_rules.latest_validation_day(session) == D(2027, 3, 12)
-    assert funding_rules.latest_validation_day(session) < session.first_day
+    answer_day = funding_rules.organisation_answer_deadline(funding_rules.mcf_request_last_day(session))
+    assert funding_rules.proposal_deadline(answer_day) == D(2027, 3, 12)
 
 
 def test_the_request_is_open_until_its_last_day_included():
@@ -129,11 +129,6 @@ def test_the_first_day_is_the_paris_date_of_the_start():
     # 00:30 in Paris on 15 March is still 14 March in UTC: the rule counts from the Paris date.
     session = SessionFactory(starts_at=paris(2027, 3, 15, 0, 30), ends_at=paris(2027, 3, 15, 17))
     assert funding_rules.mcf_request_last_day(session) == D(2027, 3, 4)
-
-
-def test_a_past_day_is_never_an_instruction():
-    assert funding_rules.not_before(D(2027, 3, 4), D(2027, 3, 5)) is None
-    assert funding_rules.not_before(D(2027, 3, 5), D(2027, 3, 5)) == D(2027, 3, 5)
 
 
 # --- Where the élu goes on MCF -----------------------------------------------------------------------------------

@@ -65,6 +65,18 @@ def test_entries_and_services_to_declare_with_their_late_part():
     assert matching(funding_todo.SERVICE_LATE, now) == {started_last_week, in_training}
 
 
+def test_a_cancelled_session_asks_for_no_entry_into_training():
+    from trainings.models import Session
+
+    now = paris(2027, 3, 17, 10)
+    cancelled = SessionFactory(
+        starts_at=paris(2027, 3, 12, 9), ends_at=paris(2027, 3, 12, 17), status=Session.Status.CANCELLED
+    )
+    DossierFactory(mcf_validated=True, session=cancelled)
+    for bucket in (funding_todo.ENTRY, funding_todo.ENTRY_LATE, funding_todo.SERVICE, funding_todo.SERVICE_LATE):
+        assert matching(bucket, now) == set(), bucket
+
+
 def test_the_admin_home_lists_the_funding_items_linked_to_the_filtered_list(client, time_machine):
     time_machine.move_to(paris(2027, 3, 12, 10), tick=False)
     DossierFactory(mcf_to_validate=True, proposal_sent_on=datetime.date(2027, 3, 8))

@@ -152,6 +152,19 @@ def test_steps_go_forward_only():
     assert mcf_import.steps_to(S.VALIDATED, S.IN_TRAINING, new_number=False) == ["entry_declared"]
     assert mcf_import.steps_to(S.VALIDATED, S.TO_VALIDATE, new_number=False) == []
     assert mcf_import.steps_to(S.TO_VALIDATE, S.CANCELLED, new_number=False) == ["cancel"]
+    assert mcf_import.steps_to(S.REQUESTED, S.TO_VALIDATE, new_number=False) == ["proposal_sent"]
+    assert mcf_import.steps_to(S.TO_VALIDATE, S.IN_TRAINING, new_number=False) == [
+        "proposal_validated",
+        "entry_declared",
+    ]
+    assert mcf_import.steps_to(S.VALIDATED, S.SERVICE_DECLARED, new_number=False) == ["service_declared"]
+    assert mcf_import.steps_to(S.IN_TRAINING, S.SERVICE_VALIDATED, new_number=False) == [
+        "service_declared",
+        "service_validated",
+    ]
+    assert mcf_import.steps_to(S.EXPIRED, S.REQUESTED, new_number=False) == ["record_mcf_request"]
+    assert mcf_import.steps_to(S.REQUESTED, S.REQUESTED, new_number=True) == ["record_mcf_request"]
+    assert mcf_import.steps_to(S.EXPIRED, S.EXPIRED, new_number=False) == []
 
 
 # --- matching and applying ----------------------------------------------------------------------------------

@@ -21,28 +21,28 @@ PASTED = BASE + "12345678900012_BUDGET/12345678900012_BUDGET-TOURS?contexteForma
 
 def test_the_exact_address_is_built_from_the_training_and_its_action():
     training = TrainingFactory(mcf_training_id="12345678900012_BUDGET", mcf_action_id="12345678900012_BUDGET-TOURS")
-    assert mcf.mcf_url(training) == BASE + "12345678900012_BUDGET/12345678900012_BUDGET-TOURS"
-    assert training.moncompteformation_url == mcf.mcf_url(training)
+    assert mcf.exact_url(training) == BASE + "12345678900012_BUDGET/12345678900012_BUDGET-TOURS"
+    assert training.moncompteformation_url == mcf.exact_url(training)
 
 
 def test_a_session_of_another_action_opens_that_action():
     session = SessionFactory(training__mcf=True, mcf_action_id="12345678900012_BUDGET-LOCHES")
     training = session.training
-    assert mcf.mcf_url(training, session) == f"{BASE}{training.mcf_training_id}/12345678900012_BUDGET-LOCHES"
+    assert mcf.exact_url(training, session) == f"{BASE}{training.mcf_training_id}/12345678900012_BUDGET-LOCHES"
     other = SessionFactory(training=training)
-    assert mcf.mcf_url(training, other) == mcf.mcf_url(training)
+    assert mcf.exact_url(training, other) == mcf.exact_url(training)
 
 
 def test_the_address_pattern_is_a_setting(settings):
     settings.MCF_TRAINING_URL = "https://mcf.example/{training_id}/{action_id}"
     training = TrainingFactory(mcf=True)
-    assert mcf.mcf_url(training) == f"https://mcf.example/{training.mcf_training_id}/{training.mcf_action_id}"
+    assert mcf.exact_url(training) == f"https://mcf.example/{training.mcf_training_id}/{training.mcf_action_id}"
 
 
 def test_without_identifiers_the_link_goes_to_the_sign_in_page_with_the_words_to_search(settings):
     session = SessionFactory(training__title="Budget communal", city="Loches", postal_code="37600")
     link = mcf.mcf_link(session.training, session)
-    assert not link.is_exact and link.url == settings.MCF_LOGIN_URL == mcf.mcf_url(session.training)
+    assert not link.is_exact and link.url == settings.MCF_LOGIN_URL
     assert (link.keywords, link.modality, link.location) == ("Budget communal", "Formation en centre", "37600 Loches")
     assert mcf.mcf_link(session.training).location == "Indre-et-Loire"  # no session: the department
     assert (
@@ -73,7 +73,7 @@ def test_a_pasted_address_is_split_into_its_identifiers():
 def test_the_training_page_opens_the_training_on_mcf(client):
     training = TrainingFactory(mcf=True)
     response = client.get(training.get_absolute_url())
-    assert f'href="{mcf.mcf_url(training)}"' in response.content.decode()
+    assert f'href="{mcf.exact_url(training)}"' in response.content.decode()
     assert "Voir cette formation sur Mon Compte Formation" in page_text(response)
     assert "Formation, métier, etc." not in page_text(response)
 
@@ -95,7 +95,7 @@ def test_a_session_with_its_own_action_has_its_own_link(client):
     SessionFactory(training=session.training, days_ahead=40)
     content = client.get(session.training.get_absolute_url()).content.decode()
     assert content.count("Voir cette session sur Mon Compte Formation") == 1
-    assert f'href="{mcf.mcf_url(session.training, session)}"' in content
+    assert f'href="{mcf.exact_url(session.training, session)}"' in content
 
 
 # --- admin ------------------------------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def test_staff_paste_the_mcf_address_and_get_both_identifiers(staff_client):
         "12345678900012_BUDGET-TOURS",
     )
     page = page_text(staff_client.get(url))
-    assert mcf.mcf_url(training) in page
+    assert mcf.exact_url(training) in page
 
 
 @pytest.mark.parametrize(
