@@ -30,10 +30,6 @@ SESSION_HELD = Q(session__status=Session.Status.OPEN)
 _SEARCH_DAYS = 60
 
 
-def _paris_midnight(day):
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=deadlines.PARIS)
-
-
 def _latest_day_with_deadline_on_or_before(last, deadline_of):
     """The latest day d such that deadline_of(d) <= last (deadlines grow with d)."""
     day = last
@@ -74,27 +70,32 @@ def proposals_expiring(today):
 def entries_to_declare(today):
     """Paid by the DIFE, session started: the AMIL declares the entry into training in EDOF."""
     return SESSION_HELD & Q(
-        funding_state=FundingState.VALIDATED, session__starts_at__lt=_paris_midnight(today + datetime.timedelta(1))
+        funding_state=FundingState.VALIDATED,
+        session__starts_at__lt=deadlines.paris_midnight(today + datetime.timedelta(1)),
     )
 
 
 def entries_late(today):
     """Entries to declare whose last day (first day + MCF_ENTRY_DECLARATION_WORKING_DAYS) is today or past."""
     last_first_day = _latest_day_with_deadline_on_or_before(today, funding_rules.entry_declaration_deadline)
-    return entries_to_declare(today) & Q(session__starts_at__lt=_paris_midnight(last_first_day + datetime.timedelta(1)))
+    return entries_to_declare(today) & Q(
+        session__starts_at__lt=deadlines.paris_midnight(last_first_day + datetime.timedelta(1))
+    )
 
 
 def services_to_declare(today):
     """Paid by the DIFE (entry declared or not), session over: the AMIL declares the "service fait" in EDOF."""
     return SESSION_HELD & Q(
         funding_state__in=[FundingState.VALIDATED, FundingState.IN_TRAINING],
-        session__ends_at__lt=_paris_midnight(today + datetime.timedelta(1)),
+        session__ends_at__lt=deadlines.paris_midnight(today + datetime.timedelta(1)),
     )
 
 
 def services_late(today):
     last_last_day = _latest_day_with_deadline_on_or_before(today, funding_rules.service_declaration_deadline)
-    return services_to_declare(today) & Q(session__ends_at__lt=_paris_midnight(last_last_day + datetime.timedelta(1)))
+    return services_to_declare(today) & Q(
+        session__ends_at__lt=deadlines.paris_midnight(last_last_day + datetime.timedelta(1))
+    )
 
 
 def condition(bucket, now):

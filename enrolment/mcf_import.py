@@ -432,10 +432,8 @@ def _candidates(rows):
     condition = Q(session__mcf_session_id__in=numbers) if numbers else Q(pk__in=[])
     if days:
         condition |= Q(
-            session__starts_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=deadlines.PARIS),
-            session__starts_at__lt=datetime.datetime.combine(
-                end + datetime.timedelta(days=1), datetime.time.min, tzinfo=deadlines.PARIS
-            ),
+            session__starts_at__gte=deadlines.paris_midnight(start),
+            session__starts_at__lt=deadlines.paris_midnight(end + datetime.timedelta(days=1)),
         )
     return list(
         Dossier.objects.filter(condition, state__in=IMPORTABLE_STATES).select_related("user", "session__training")

@@ -117,7 +117,7 @@ def overdue_if_sent_before(now=None):
     cutoff = today
     while deadlines.add_working_days(cutoff - datetime.timedelta(days=1), settings.AMIL_RESPONSE_WORKING_DAYS) >= today:
         cutoff -= datetime.timedelta(days=1)
-    return datetime.datetime.combine(cutoff, datetime.time.min, tzinfo=deadlines.PARIS)
+    return deadlines.paris_midnight(cutoff)
 
 
 def waiting_days(submitted_at, now=None):
@@ -178,4 +178,4 @@ def identity_late_before(now=None):
     candidate = today
     while deadlines.recommended_upload_day(candidate) < today:
         candidate += datetime.timedelta(days=1)
-    return datetime.datetime.combine(candidate, datetime.time.min, tzinfo=deadlines.PARIS)
+    return deadlines.paris_midnight(candidate)

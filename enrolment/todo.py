@@ -30,10 +30,6 @@ CLOSING_SOON = "cloture_proche"
 FULL = "complete"
 
 
-def _paris_midnight(day):
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=deadlines.PARIS)
-
-
 def awaiting_answer():
     return Q(state=DossierState.SUBMITTED)
 
@@ -47,7 +43,7 @@ def identity_urgent(now=None):
     """Dossiers still to be sent whose élu's identity document waits for review, for a session still open whose
     last registration day comes sooner than the usual review time (enrolment.rules.identity_late_before)."""
     pending = IdentityDocument.objects.filter(user_id=OuterRef("user_id"), status=IdentityDocument.Status.PENDING)
-    open_from = _paris_midnight(deadlines.earliest_open_first_day(now))
+    open_from = deadlines.paris_midnight(deadlines.earliest_open_first_day(now))
     return (
         Q(state__in=[DossierState.DRAFT, DossierState.AWAITING_IDENTITY])
         & Q(session__status=Session.Status.OPEN)
@@ -61,7 +57,9 @@ def sessions_closing_soon(now=None, days=CLOSING_SOON_DAYS):
     today = deadlines.paris_today(now)
     first = deadlines.earliest_first_day_closing_on_or_after(today)
     after = deadlines.earliest_first_day_closing_on_or_after(today + datetime.timedelta(days=days + 1))
-    return Session.objects.open().filter(starts_at__gte=_paris_midnight(first), starts_at__lt=_paris_midnight(after))
+    return Session.objects.open().filter(
+        starts_at__gte=deadlines.paris_midnight(first), starts_at__lt=deadlines.paris_midnight(after)
+    )
 
 
 def published_without_mcf_identifiers():

@@ -76,6 +76,11 @@ def registration_deadline(first_day, **kwargs):
     return datetime.datetime.combine(last_day, datetime.time.max, tzinfo=PARIS)
 
 
+def paris_midnight(day):
+    """The first moment of `day` in Paris (an aware datetime)."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=PARIS)
+
+
 def paris_today(now=None):
     now = now or timezone.now()
     return now.astimezone(PARIS).date()

@@ -1,4 +1,3 @@
-import datetime
 import secrets
 
 from django.conf import settings
@@ -182,7 +181,7 @@ class SessionQuerySet(models.QuerySet):
     def registration_open(self, now=None):
         """Non-cancelled sessions whose registration deadline has not passed (see trainings.deadlines)."""
         first_day = deadlines.earliest_open_first_day(now)
-        start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=deadlines.PARIS)
+        start = deadlines.paris_midnight(first_day)
         return self.open().filter(starts_at__gte=start)
 
     def with_availability(self, now=None):
