@@ -35,6 +35,12 @@ FUNDABLE_DOSSIER_STATES = frozenset(
     {DossierState.SUBMITTED, DossierState.ACCEPTED, DossierState.ATTENDED, DossierState.ABSENT}
 )
 
+
+def shows_funding(dossier):
+    """Whether the dossier's pages show its funding track: the AMIL's decision lets it go on, or it has begun."""
+    return dossier.state in FUNDABLE_DOSSIER_STATES or dossier.funding_state != FundingState.TODO
+
+
 # MCF validated the élu's dossier: the training is paid by the DIFE (what the activity report counts as DIFE).
 PAID_BY_DIFE_STATES = frozenset(
     {FundingState.VALIDATED, FundingState.IN_TRAINING, FundingState.SERVICE_DECLARED, FundingState.SERVICE_VALIDATED}
@@ -88,16 +94,9 @@ def service_declaration_deadline(last_day):
 
 
 def mcf_request_last_day(session):
-    """The last day on which MCF takes the élu's request ("Créer mon dossier d'inscription") for the session."""
+    """The last day on which MCF takes the élu's request ("Créer mon dossier d'inscription") for the session: the
+    portal's own last day, since the élu goes to MCF right after sending the portal dossier."""
     return deadlines.last_registration_day(session.first_day)
-
-
-def portal_last_day(session):
-    """The last day the élu must act in the portal: send the dossier, so as to make the MCF request the same day.
-
-    The same day as `mcf_request_last_day`, because the élu goes to MCF right after sending the portal dossier.
-    """
-    return mcf_request_last_day(session)
 
 
 def is_mcf_request_open(session, today=None):

@@ -73,6 +73,7 @@ def _funding_context(dossier, mcf_form=None):
     )
     return {
         "next_action": funding_guide.next_action(dossier, today),
+        "shows_funding": funding_rules.shows_funding(dossier),
         "mcf_guide": funding_guide.guide(dossier, today),
         "mcf_form": (mcf_form or McfNumberForm()) if can_record else None,
         "funding_logs": dossier.funding_logs.all() if dossier.funding_state != FundingState.TODO else (),
@@ -99,8 +100,7 @@ def my_dossiers(request):
             "has_pending_offer": dossier.has_pending_offer(now),
             "waiting_position": seats.waiting_list_position(dossier),
             "next_action": funding_guide.next_action(dossier, today, now),
-            "shows_funding": dossier.state in funding_rules.FUNDABLE_DOSSIER_STATES
-            or dossier.funding_state != FundingState.TODO,
+            "shows_funding": funding_rules.shows_funding(dossier),
         }
         for dossier in dossiers
     ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from enrolment import funding_rules
 from tests.enrolment.conftest import paris
 from tests.factories import SessionFactory
+from trainings import deadlines
 
 D = datetime.date
 
@@ -104,11 +105,11 @@ def test_the_numbers_are_settings(settings):
 def test_the_mcf_request_closes_with_the_portal_registration(settings):
     session = session_on(D(2027, 3, 15))
     assert funding_rules.mcf_request_last_day(session) == D(2027, 3, 4)  # 11 calendar days before
-    assert funding_rules.portal_last_day(session) == funding_rules.mcf_request_last_day(session)
+    assert funding_rules.mcf_request_last_day(session) == deadlines.last_registration_day(session.first_day)
     settings.REGISTRATION_DAYS_MODE = "business"
     # 11 working days before Monday 15 March 2027: Monday 1 March... minus one more: Friday 26 February.
     assert funding_rules.mcf_request_last_day(session) == D(2027, 2, 26)
-    assert funding_rules.portal_last_day(session) == D(2027, 2, 26)
+    assert deadlines.last_registration_day(session.first_day) == D(2027, 2, 26)
 
 
 def test_a_request_on_the_last_day_can_still_be_validated_before_the_session():
