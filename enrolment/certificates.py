@@ -30,7 +30,7 @@ def send_certificate(dossier, *, by, pdf=None):
     Raises NotAttended unless the élu is marked present, CertificateAlreadySent when it was sent before.
     """
     with transaction.atomic():
-        dossier = services._lock_dossier(dossier.pk)
+        dossier = services.lock_dossier(dossier.pk)
         if dossier.state != DossierState.ATTENDED:
             raise documents.NotAttended()
         if dossier.certificate_sent_at is not None:
@@ -40,7 +40,7 @@ def send_certificate(dossier, *, by, pdf=None):
             filename, pdf = documents.certificate(dossier)
         dossier.certificate_sent_at = timezone.now()
         dossier.save(update_fields=["certificate_sent_at"])
-        services._log(dossier, by, dossier.state, DossierEvent.CERTIFICATE_SENT)
+        services.log_event(dossier, by, dossier.state, DossierEvent.CERTIFICATE_SENT)
         emails.dossier_email(
             "certificate",
             dossier,

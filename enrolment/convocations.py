@@ -99,7 +99,7 @@ def send_convocation(dossier, *, by):
     May be sent again (after a change of room, for instance): each sending is logged.
     """
     with transaction.atomic():
-        dossier = services._lock_dossier(dossier.pk)
+        dossier = services.lock_dossier(dossier.pk)
         session = dossier.session
         if dossier.state != DossierState.ACCEPTED:
             raise TransitionNotAllowed(dossier, "envoyer la convocation")
@@ -110,7 +110,7 @@ def send_convocation(dossier, *, by):
             raise SessionAlreadyStarted()
         dossier.convocation_sent_at = now
         dossier.save(update_fields=["convocation_sent_at"])
-        services._log(dossier, by, dossier.state, DossierEvent.CONVOCATION_SENT)
+        services.log_event(dossier, by, dossier.state, DossierEvent.CONVOCATION_SENT)
         emails.dossier_email(
             "convocation",
             dossier,

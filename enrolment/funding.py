@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 
 from trainings import deadlines
 
-from . import emails, funding_rules, seats
+from . import emails, funding_rules, seats, services
 from .exceptions import EnrolmentError, NotAllowed
 from .models import Dossier, FundingLog, FundingSource, FundingState
 
@@ -97,9 +97,7 @@ def _refuse_transition(dossier, transition):
 
 
 def _lock(dossier):
-    return (
-        Dossier.objects.select_for_update(of=("self",)).select_related("session__training", "user").get(pk=dossier.pk)
-    )
+    return services.lock_dossier(dossier.pk)
 
 
 def _check_actor(dossier, transition, by, source):

@@ -85,13 +85,15 @@ PREPARED_BY_STAFF_NOTE = "Dossier préparé par la Maison des Maires"
 VERIFIED_IDENTITY_FIELDS = ["birth_name", "first_names", "birth_date", "birth_place"]
 
 
-def _log(dossier, by, from_state, event, note=""):
+def log_event(dossier, by, from_state, event, note=""):
+    """The dossier log row of a change (who, from, to, what): call it in the transaction of the change."""
     return DossierLog.objects.create(
         dossier=dossier, by=by, from_state=from_state, to_state=dossier.state, event=event, note=note
     )
 
 
-def _lock_dossier(dossier_pk, related=("session__training", "user")):
+def lock_dossier(dossier_pk, related=("session__training", "user")):
+    """The dossier row, locked for the transaction, with its training and élu read."""
     # Only the dossier row is locked (of=self): the joined training and élu rows are read, not locked, so that two
     # élus sending to sessions of one training never wait for each other.
     return Dossier.objects.select_for_update(of=("self",)).select_related(*related).get(pk=dossier_pk)
@@ -105,7 +107,7 @@ def _lock_session_and_dossier(dossier):
 
 def _lock_dossier_in(session, dossier_pk):
     """The dossier row, locked after its (locked) session's, with that session attached."""
-    locked = _lock_dossier(dossier_pk, related=["user"])  # the session (and its training) was just read with its lock
+    locked = lock_dossier(dossier_pk, related=["user"])  # the session (and its training) was just read with its lock
     locked.session = session
     return locked
 
@@ -184,7 +186,7 @@ def create_draft(user, session, *, by=None, invitation=None):
                 state=DossierState.AWAITING_IDENTITY if has_pending_document else DossierState.DRAFT,
                 **prefill(user),
             )
-            _log(dossier, by, "", DossierEvent.CREATED, PREPARED_BY_STAFF_NOTE if by.pk != user.pk else "")
+            log_event(dossier, by, "", DossierEvent.CREATED, PREPARED_BY_STAFF_NOTE if by.pk != user.pk else "")
     except IntegrityError:
         existing = active_dossier(user, session)
         if existing is None:
@@ -214,7 +216,7 @@ def prepare_for_elu(user, session, *, by):
 def update_information(dossier, *, by, data):
     """Save what the élu typed on the dossier form (only while the dossier is still editable)."""
     with transaction.atomic():
-        locked = _lock_dossier(dossier.pk)
+        locked = lock_dossier(dossier.pk)
         if not locked.is_editable:
             raise TransitionNotAllowed(locked, "modifier le dossier")
         for field in EDITABLE_FIELDS:
@@ -287,7 +289,7 @@ def _submit_locked(session, dossier, by):
         dossier.waitlisted_at = now
         event, mail = DossierEvent.WAITLISTED, "waitlisted"
     dossier.save(update_fields=[*VERIFIED_IDENTITY_FIELDS, "state", "submitted_at", "waitlisted_at"])
-    _log(dossier, by, from_state, event)
+    log_event(dossier, by, from_state, event)
     emails.dossier_email(mail, dossier)
     return dossier
 
@@ -311,7 +313,7 @@ def _offer_free_seats(session, now, by=None, availability=None):
         dossier.session = session
         dossier.offer_expires_at = expires_at
         dossier.save(update_fields=["offer_expires_at"])
-        _log(
+        log_event(
             dossier,
             by,
             dossier.state,
@@ -349,7 +351,7 @@ def confirm_offer(dossier, *, by):
         dossier.submitted_at = now
         dossier.offer_expires_at = None
         dossier.save()
-        _log(dossier, by, from_state, DossierEvent.OFFER_CONFIRMED)
+        log_event(dossier, by, from_state, DossierEvent.OFFER_CONFIRMED)
         emails.dossier_email("submitted", dossier)
     return dossier
 
@@ -377,7 +379,7 @@ def expire_offer(dossier, *, by=None):
         dossier.cancel_reason = reason
         dossier.offer_expires_at = None
         dossier.save()
-        _log(dossier, by, from_state, DossierEvent.OFFER_EXPIRED, reason)
+        log_event(dossier, by, from_state, DossierEvent.OFFER_EXPIRED, reason)
         emails.dossier_email("cancelled", dossier, cancelled_by_staff=False)
         _offer_free_seats(session, now, by=by)
     return True
@@ -398,7 +400,7 @@ def accept(dossier, *, by):
         dossier.state = DossierState.ACCEPTED
         dossier.decided_at = timezone.now()
         dossier.save()
-        _log(dossier, by, from_state, DossierEvent.ACCEPTED)
+        log_event(dossier, by, from_state, DossierEvent.ACCEPTED)
         emails.dossier_email("accepted", dossier)
     return dossier
 
@@ -421,7 +423,7 @@ def refuse(dossier, *, by, reason):
         dossier.decided_at = now
         dossier.offer_expires_at = None
         dossier.save()
-        _log(dossier, by, from_state, DossierEvent.REFUSED, reason)
+        log_event(dossier, by, from_state, DossierEvent.REFUSED, reason)
         emails.dossier_email("refused", dossier)
         _offer_free_seats(session, now, by=by)
     return dossier
@@ -452,7 +454,7 @@ def cancel(dossier, *, by, reason=""):
         dossier.cancel_reason = reason
         dossier.offer_expires_at = None
         dossier.save()
-        _log(dossier, by, from_state, DossierEvent.CANCELLED, reason)
+        log_event(dossier, by, from_state, DossierEvent.CANCELLED, reason)
         # A draft the élu drops needs no e-mail; anything the AMIL has seen, or a staff decision, does.
         if from_state not in (DossierState.DRAFT, DossierState.AWAITING_IDENTITY) or by.pk != dossier.user_id:
             emails.dossier_email("cancelled", dossier, cancelled_by_staff=by.pk != dossier.user_id)
@@ -472,7 +474,7 @@ def _mark_presence(dossier, by, to_state, event):
         from_state = dossier.state
         dossier.state = to_state
         dossier.save(update_fields=["state"])
-        _log(dossier, by, from_state, event)
+        log_event(dossier, by, from_state, event)
     return dossier
 
 
@@ -523,7 +525,7 @@ def upload_identity_document(dossier, *, by, kind, identity, front, back=None):
                 if owned_dossier.state == DossierState.DRAFT:
                     owned_dossier.state = DossierState.AWAITING_IDENTITY
                     owned_dossier.save(update_fields=["state"])
-                    _log(owned_dossier, by, DossierState.DRAFT, DossierEvent.IDENTITY_SUBMITTED)
+                    log_event(owned_dossier, by, DossierState.DRAFT, DossierEvent.IDENTITY_SUBMITTED)
     except BaseException:
         for name in written:
             document.front.storage.delete(name)
@@ -571,7 +573,7 @@ def review_identity_document(document, *, by, accepted, reason=""):
                 dossier.nationality = dossier.nationality or document.nationality
                 dossier.usage_name = dossier.usage_name or document.usage_name
             dossier.save()
-            _log(dossier, by, DossierState.AWAITING_IDENTITY, event, "" if accepted else reason)
+            log_event(dossier, by, DossierState.AWAITING_IDENTITY, event, "" if accepted else reason)
         emails.identity_email("identity_accepted" if accepted else "identity_rejected", document, on_hold)
     return document
 
