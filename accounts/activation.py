@@ -6,40 +6,27 @@
   working once the address is confirmed or changed.
 """
 
-import datetime
-import enum
-import secrets
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts import confirmation_codes
+from accounts.confirmation_codes import RESEND_INTERVAL, VALIDITY
+from accounts.confirmation_codes import Check as CodeCheck
+from accounts.email_addresses import canonical_email
 from accounts.models import ActivationCode
 from accounts.redirects import with_next
 from mailing import outbox
 
-VALIDITY = datetime.timedelta(days=3)
-MAX_FAILED_ATTEMPTS = 5
-RESEND_INTERVAL = datetime.timedelta(seconds=60)
-CODE_DIGITS = 6
 _CODE_SALT = "accounts.activation.code"
 _LINK_SALT = "accounts.activation.link"
-
-
-class CodeCheck(enum.Enum):
-    OK = "ok"
-    WRONG = "wrong"
-    EXPIRED = "expired"
-    TOO_MANY_ATTEMPTS = "too_many_attempts"
 
 
 MESSAGES = {
@@ -50,12 +37,12 @@ MESSAGES = {
 
 
 def _code_hash(user, code):
-    return salted_hmac(_CODE_SALT, f"{user.pk}:{user.email}:{code}", algorithm="sha256").hexdigest()
+    return confirmation_codes.code_hash(_CODE_SALT, user.pk, user.email, code)
 
 
 def issue_code(user):
     """A fresh code for `user` (any previous one stops working). Returns the code in clear, to be mailed."""
-    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    code = confirmation_codes.new_code()
     ActivationCode.objects.update_or_create(
         user=user, defaults={"code_hash": _code_hash(user, code), "created_at": timezone.now(), "failed_attempts": 0}
     )
@@ -64,31 +51,13 @@ def issue_code(user):
 
 def check_code(user, code):
     """Compare `code` with the one sent to `user`, counting wrong tries."""
-    code = "".join((code or "").split())
-    with transaction.atomic():
-        stored = ActivationCode.objects.select_for_update().filter(user=user).first()
-        if stored is None:
-            return CodeCheck.EXPIRED
-        if stored.failed_attempts >= MAX_FAILED_ATTEMPTS:
-            return CodeCheck.TOO_MANY_ATTEMPTS
-        if timezone.now() - stored.created_at > VALIDITY:
-            return CodeCheck.EXPIRED
-        if constant_time_compare(stored.code_hash, _code_hash(user, code)):
-            return CodeCheck.OK
-        ActivationCode.objects.filter(pk=stored.pk).update(failed_attempts=F("failed_attempts") + 1)
-        return CodeCheck.TOO_MANY_ATTEMPTS if stored.failed_attempts + 1 >= MAX_FAILED_ATTEMPTS else CodeCheck.WRONG
-
-
-def can_resend(user):
-    """False while the last code is very recent (resending is throttled)."""
-    stored = ActivationCode.objects.filter(user=user).first()
-    return stored is None or timezone.now() - stored.created_at >= RESEND_INTERVAL
+    return confirmation_codes.check(ActivationCode, user, code, lambda stored, code: _code_hash(user, code))
 
 
 def mail_recently_sent(email):
     """True if a sign-up mail went to `email` in the last minute; otherwise remember this one.
     Keeps repeated sign-ups or "renvoyer le code" from flooding someone's mailbox."""
-    key = "accounts:signup-mail:" + salted_hmac(_CODE_SALT, email.lower()).hexdigest()
+    key = "accounts:signup-mail:" + salted_hmac(_CODE_SALT, canonical_email(email)).hexdigest()
     return not cache.add(key, True, timeout=int(RESEND_INTERVAL.total_seconds()))
 
 

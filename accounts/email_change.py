@@ -10,40 +10,27 @@
   identifier, never by e-mail, so signing in with it keeps working.
 """
 
-import datetime
-import enum
-import secrets
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from mailing import outbox
 
+from . import confirmation_codes
+from .confirmation_codes import VALIDITY, Check
 from .email_addresses import canonical_email
 from .models import EmailChange
 
-VALIDITY = datetime.timedelta(days=3)
-MAX_FAILED_ATTEMPTS = 5
-CODE_DIGITS = 6
 _CODE_SALT = "accounts.email_change.code"
 _LINK_SALT = "accounts.email_change.link"
 
 
 class ChangeError(Exception):
     """A change that cannot be confirmed; its message is for the élu."""
-
-
-class Check(enum.Enum):
-    OK = "ok"
-    WRONG = "wrong"
-    EXPIRED = "expired"
-    TOO_MANY_ATTEMPTS = "too_many_attempts"
 
 
 MESSAGES = {
@@ -53,12 +40,8 @@ MESSAGES = {
 }
 
 
-def _normalized(email):
-    return canonical_email(email)
-
-
 def _code_hash(change, code):
-    return salted_hmac(_CODE_SALT, f"{change.user_id}:{change.new_email}:{code}", algorithm="sha256").hexdigest()
+    return confirmation_codes.code_hash(_CODE_SALT, change.user_id, change.new_email, code)
 
 
 def _taken(email, user):
@@ -68,22 +51,24 @@ def _taken(email, user):
 def pending(user):
     """The change `user` asked for and has not confirmed yet, if any and still valid."""
     change = EmailChange.objects.filter(user=user).first()
-    if change is None or timezone.now() - change.created_at > VALIDITY:
-        return None
-    return change
+    return None if change is None or confirmation_codes.is_expired(change) else change
 
 
 @transaction.atomic
 def request_change(user, new_email):
     """Records the change to `new_email` (replacing any earlier one) and mails the new address a code and a link,
     or, when another account already uses it, a message saying so. Returns the change."""
-    new_email = _normalized(new_email)
-    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    new_email = canonical_email(new_email)
+    code = confirmation_codes.new_code()
     change, _ = EmailChange.objects.update_or_create(
-        user=user, defaults={"new_email": new_email, "created_at": timezone.now(), "failed_attempts": 0}
+        user=user,
+        defaults={
+            "new_email": new_email,
+            "code_hash": confirmation_codes.code_hash(_CODE_SALT, user.pk, new_email, code),
+            "created_at": timezone.now(),
+            "failed_attempts": 0,
+        },
     )
-    change.code_hash = _code_hash(change, code)
-    change.save(update_fields=["code_hash"])
     context = {"user": user, "new_email": new_email, "validity_days": VALIDITY.days}
     if _taken(new_email, user):
         _mail(new_email, "accounts/emails/email_change_taken", context)
@@ -95,19 +80,7 @@ def request_change(user, new_email):
 
 def check_code(user, code):
     """Compares `code` with the one mailed for `user`'s pending change, counting wrong tries."""
-    code = "".join((code or "").split())
-    with transaction.atomic():
-        change = EmailChange.objects.select_for_update().filter(user=user).first()
-        if change is None or timezone.now() - change.created_at > VALIDITY:
-            return Check.EXPIRED
-        if change.failed_attempts >= MAX_FAILED_ATTEMPTS:
-            return Check.TOO_MANY_ATTEMPTS
-        if constant_time_compare(change.code_hash, _code_hash(change, code)):
-            return Check.OK
-        EmailChange.objects.filter(pk=change.pk).update(failed_attempts=F("failed_attempts") + 1)
-        if change.failed_attempts + 1 >= MAX_FAILED_ATTEMPTS:
-            return Check.TOO_MANY_ATTEMPTS
-        return Check.WRONG
+    return confirmation_codes.check(EmailChange, user, code, _code_hash)
 
 
 @transaction.atomic
@@ -116,7 +89,7 @@ def confirm(user):
     User = get_user_model()
     user = User.objects.select_for_update().get(pk=user.pk)
     change = EmailChange.objects.select_for_update().filter(user=user).first()
-    if change is None or timezone.now() - change.created_at > VALIDITY:
+    if change is None or confirmation_codes.is_expired(change):
         raise ChangeError("Ce changement d'adresse n'est plus valable. Demandez-le de nouveau depuis « Mon profil ».")
     if _taken(change.new_email, user):
         change.delete()

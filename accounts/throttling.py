@@ -1,9 +1,10 @@
 """How many account e-mails a visitor can make the portal send: per address asked for, and per client address.
 
-"Mot de passe oublié", the end of sign-up (which mails the owner of an address that already has an account)
-and "Recevoir un nouveau code" share one budget per address and one per client address (the same client address
-as the sign-in lockout: AXES_IPWARE_* settings), counted in the cache over a sliding hour. Every request counts,
-whether the address has an account or not, so that being refused says nothing about the address.
+"Mot de passe oublié", the end of sign-up (which mails the owner of an address that already has an account),
+"Recevoir un nouveau code" and "Changer mon adresse mail" share one budget per address and one per client
+address (the same client address as the sign-in lockout: AXES_IPWARE_* settings), counted in the cache over a
+sliding hour. Every request counts, whether the address has an account or not, so that being refused says
+nothing about the address.
 """
 
 from axes.helpers import get_client_ip_address

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('new_email', models.EmailField(max_length=254, verbose_name='nouvelle adresse mail')),
                 ('code_hash', models.CharField(max_length=128, verbose_name='empreinte du code')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='demandé le')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='envoyé le')),
                 ('failed_attempts', models.PositiveSmallIntegerField(default=0, verbose_name='essais manqués')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='email_change', to=settings.AUTH_USER_MODEL, verbose_name='élu')),
             ],

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import activation, services, throttling
+from accounts import activation, confirmation_codes, services, throttling
 from accounts.email_addresses import canonical_email
 from accounts.forms.login import ActivationCodeForm
 from accounts.models import User
@@ -62,7 +62,7 @@ def activation_page(request):
             result = activation.check_code(user, form.cleaned_data["code"])
         else:
             # No account was created (the address was taken): answer exactly as check_code would to wrong codes.
-            too_many = failed + 1 >= activation.MAX_FAILED_ATTEMPTS
+            too_many = failed + 1 >= confirmation_codes.MAX_FAILED_ATTEMPTS
             result = activation.CodeCheck.TOO_MANY_ATTEMPTS if too_many else activation.CodeCheck.WRONG
         if result is activation.CodeCheck.OK:
             return _welcome(request, user, pending.get("next", ""))

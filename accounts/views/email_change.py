@@ -1,19 +1,13 @@
 """Mon profil → changer d'adresse mail: ask (new address, password), then confirm with the code or the link that
 went to the new address (accounts.email_change)."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts import email_change
+from accounts import confirmation_codes, email_change, throttling
 from accounts.forms.email_change import EmailChangeCodeForm, EmailChangeForm
-
-# One request a minute at most: each one mails an address the élu typed.
-RESEND_INTERVAL = datetime.timedelta(seconds=60)
 
 
 @login_required
@@ -21,8 +15,10 @@ def change(request):
     form = EmailChangeForm(request.POST or None, user=request.user)
     pending = email_change.pending(request.user)
     if request.method == "POST" and form.is_valid():
-        if pending and timezone.now() - pending.created_at < RESEND_INTERVAL:
+        if pending and confirmation_codes.sent_recently(pending):
             form.add_error(None, "Un mail vient d'être envoyé : patientez une minute avant d'en demander un autre.")
+        elif not throttling.allow_account_mail(request, form.cleaned_data["new_email"]):
+            form.add_error(None, throttling.MESSAGE)
         else:
             email_change.request_change(request.user, form.cleaned_data["new_email"])
             messages.success(request, f"Un code vient d'être envoyé à {form.cleaned_data['new_email']}.")

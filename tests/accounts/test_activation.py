@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core import signing
 
-from accounts import activation
+from accounts import activation, confirmation_codes
 from accounts.models import ActivationCode
 from tests.factories import UserFactory
 
@@ -26,8 +26,8 @@ def test_wrong_codes_are_counted_and_then_the_code_is_void():
     user = UserFactory(unconfirmed=True)
     code = activation.issue_code(user)
     wrong = "000000" if code != "000000" else "111111"
-    results = [activation.check_code(user, wrong) for _ in range(activation.MAX_FAILED_ATTEMPTS)]
-    assert results[:-1] == [activation.CodeCheck.WRONG] * (activation.MAX_FAILED_ATTEMPTS - 1)
+    results = [activation.check_code(user, wrong) for _ in range(confirmation_codes.MAX_FAILED_ATTEMPTS)]
+    assert results[:-1] == [activation.CodeCheck.WRONG] * (confirmation_codes.MAX_FAILED_ATTEMPTS - 1)
     assert results[-1] is activation.CodeCheck.TOO_MANY_ATTEMPTS
     assert activation.check_code(user, code) is activation.CodeCheck.TOO_MANY_ATTEMPTS
     new_code = activation.issue_code(user)  # a new mail starts over

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import email_change
+from accounts import confirmation_codes, email_change, throttling
 from accounts.models import EmailChange, User
 from tests.factories import TEST_PASSWORD, MandateFactory, UserFactory
 from tests.utils import page_text
@@ -147,11 +147,23 @@ def test_an_address_of_another_account_is_never_taken_nor_revealed(client, elu, 
     assert User.objects.get(pk=elu.pk).email == "marie@mairie-amboise.fr"
 
 
+def test_requests_to_one_new_address_share_the_account_mail_throttle(
+    client, elu, django_capture_on_commit_callbacks, settings, time_machine
+):
+    settings.ACCOUNT_MAIL_LIMIT_PER_ADDRESS = 1
+    time_machine.move_to(timezone.now(), tick=False)
+    ask(client, django_capture_on_commit_callbacks, "victime@example.fr")
+    time_machine.shift(confirmation_codes.RESEND_INTERVAL)  # past the one-a-minute rule
+    response = ask(client, django_capture_on_commit_callbacks, "Victime@example.fr")
+    assert throttling.MESSAGE in page_text(response)
+    assert len(mail.outbox) == 1
+
+
 def test_too_many_wrong_codes_cancel_the_change(client, elu, django_capture_on_commit_callbacks):
     ask(client, django_capture_on_commit_callbacks, "marie@retraite.fr")
     right = code_in(mail.outbox[0])
     wrong = "123456" if right != "123456" else "654321"
-    for _ in range(email_change.MAX_FAILED_ATTEMPTS):
+    for _ in range(confirmation_codes.MAX_FAILED_ATTEMPTS):
         response = client.post(CONFIRM, {"code": wrong})
     assert response["Location"] == CHANGE and not EmailChange.objects.exists()
     assert client.post(CONFIRM, {"code": right})["Location"] == CHANGE
