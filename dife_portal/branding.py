@@ -50,7 +50,7 @@ def checked_colour(colour):
 
 def stylesheet(colour):
     """The CSS that gives the portal the association's colour (served as /association.css)."""
-    return f":root {{ --dife-blue: {colour}; --association-colour: {colour}; }}\n"
+    return f":root {{ --dife-blue: {colour}; }}\n"
 
 
 def stylesheet_version(colour):

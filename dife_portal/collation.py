@@ -15,7 +15,8 @@ import unicodedata
 FRENCH = "fr_natural"
 
 
-def _fold(text):
+def fold(text):
+    """`text` without accents, ligatures or case: "Œuilly-Côté" → "oeuilly-cote"."""
     decomposed = unicodedata.normalize("NFKD", text)
     base = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return base.casefold().replace("œ", "oe").replace("æ", "ae").replace("’", "'")
@@ -24,7 +25,7 @@ def _fold(text):
 def sort_key(text):
     """Letters first (accents and case ignored), then accents, then case: "cote" < "Côte" < "côté" < "coter"."""
     text = str(text or "")
-    return (_fold(text), text.casefold(), text)
+    return (fold(text), text.casefold(), text)
 
 
 def compare(left, right):

@@ -7,10 +7,11 @@ without `{% load %}`.
 """
 
 import datetime
-import unicodedata
 
 from django import template
 from django.utils import timezone
+
+from dife_portal.collation import fold
 
 register = template.Library()
 
@@ -71,13 +72,9 @@ ARTICLES = {
 FEMININE_GROUPINGS = ("cc ", "ca ", "cu ", "communauté ", "métropole ")
 
 
-def _fold(word):
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)).lower()
-
-
 def _starts_with_vowel_sound(name):
     first_word = name.replace("-", " ").split(" ", 1)[0]
-    folded = _fold(first_word)
+    folded = fold(first_word)
     if not folded:
         return False
     if folded[0] in "aeiouy":
