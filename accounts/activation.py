@@ -88,9 +88,7 @@ def read_link_token(token):
 
 def _send(template_prefix, user, context):
     """Queue the e-mail in the outbox: delivered after commit, retried if the mail server is down."""
-    context = {"user": user, "site_url": settings.SITE_URL, "association": settings.ASSOCIATION, **context}
-    subject = " ".join(outbox.render_text(f"{template_prefix}_subject.txt", context).split())
-    outbox.queue_message(user.email, subject, outbox.render_text(f"{template_prefix}.txt", context))
+    outbox.queue_text(user.email, template_prefix, {"user": user, **context})
 
 
 def send_activation_mail(user, next_url=""):

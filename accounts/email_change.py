@@ -71,10 +71,10 @@ def request_change(user, new_email):
     )
     context = {"user": user, "new_email": new_email, "validity_days": VALIDITY.days}
     if _taken(new_email, user):
-        _mail(new_email, "accounts/emails/email_change_taken", context)
+        outbox.queue_text(new_email, "accounts/emails/email_change_taken", context)
     else:
         link = settings.SITE_URL + reverse("accounts:email_change_link", args=[_link_token(change)])
-        _mail(new_email, "accounts/emails/email_change", {**context, "code": code, "link": link})
+        outbox.queue_text(new_email, "accounts/emails/email_change", {**context, "code": code, "link": link})
     return change
 
 
@@ -101,7 +101,7 @@ def confirm(user):
     user.email_confirmed_at = timezone.now()
     user.save(update_fields=["email", "email_confirmed_at"])
     change.delete()
-    _mail(old_email, "accounts/emails/email_changed", {"user": user, "old_email": old_email})
+    outbox.queue_text(old_email, "accounts/emails/email_changed", {"user": user, "old_email": old_email})
     return user
 
 
@@ -128,9 +128,3 @@ def user_for_link(token):
     if change is None or not constant_time_compare(_fingerprint(change), payload.get("f") or ""):
         return None
     return change.user
-
-
-def _mail(to, template, context):
-    context = {"association": settings.ASSOCIATION, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(outbox.render_text(f"{template}_subject.txt", context).split())
-    outbox.queue_message(to, subject, outbox.render_text(f"{template}.txt", context))

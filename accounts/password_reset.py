@@ -6,7 +6,6 @@ the response, `mail_reset_link` looks the account up and, if there is one that s
 the e-mail with its single-use link.
 """
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -16,8 +15,7 @@ from accounts.models import User
 from mailing import deferred, outbox
 
 PASSWORD_RESET = "accounts.password_reset"
-SUBJECT_TEMPLATE = "accounts/emails/password_reset_subject.txt"
-BODY_TEMPLATE = "accounts/emails/password_reset.txt"
+TEMPLATE = "accounts/emails/password_reset"
 
 
 def request_reset(email):
@@ -35,8 +33,5 @@ def mail_reset_link(to):
         "user": user,
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
-        "site_url": settings.SITE_URL,
-        "association": settings.ASSOCIATION,
     }
-    subject = " ".join(outbox.render_text(SUBJECT_TEMPLATE, context).split())
-    outbox.queue_message(user.email, subject, outbox.render_text(BODY_TEMPLATE, context))
+    outbox.queue_text(user.email, TEMPLATE, context)

@@ -77,6 +77,14 @@ def queue(to, template, context=None, *, subject=None, attachments=()):
     return queue_message(to, rendered["subject"], rendered["text"], rendered["html"], attachments=attachments)
 
 
+def queue_text(to, template, context=None):
+    """Queue a plain-text e-mail written by `<template>_subject.txt` and `<template>.txt` (same transaction rules
+    as `queue`); the association and the site's address are in the context."""
+    context = {"association": settings.ASSOCIATION, "site_url": settings.SITE_URL, **(context or {})}
+    subject = " ".join(render_text(f"{template}_subject.txt", context).split())
+    return queue_message(to, subject, render_text(f"{template}.txt", context))
+
+
 def queue_message(to, subject, text, html="", *, attachments=()):
     """Queue an already written e-mail (same transaction rules as `queue`)."""
     # No savepoint of its own: inside the caller's transaction, a failed insert fails the whole change anyway.
