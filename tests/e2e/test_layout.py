@@ -59,6 +59,8 @@ def test_on_a_phone_the_search_filters_fold_and_the_first_result_is_on_the_first
     assert _within_first_screen(first_result), first_result.bounding_box()
     modality = page.get_by_label("Formation en centre / Formation à distance")
     assert not modality.is_visible()
+    if javascript:  # the folded "Filtrer" button is readable too (the portal blue, not Bootstrap's lighter one)
+        assert_accessible(page, "recherche-filtres-replies-360")
     page.locator("summary", has_text="Filtrer").click()
     assert modality.is_visible()
     if javascript:
