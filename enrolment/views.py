@@ -80,17 +80,47 @@ def _funding_context(dossier, mcf_form=None):
     }
 
 
+# What "Mes dossiers" reads of a dossier, its session and training (its templates, enrolment.rules,
+# enrolment.funding_guide, enrolment.satisfaction): the dossier's form fields and the training's long texts stay behind.
+MY_DOSSIERS_FIELDS = (
+    "user_id",
+    "session_id",
+    "state",
+    "created_by_id",
+    "offer_expires_at",
+    "convocation_sent_at",
+    "funding_state",
+    "mcf_number",
+    "mcf_requested_at",
+    "proposal_sent_on",
+    "session__training_id",
+    "session__starts_at",
+    "session__ends_at",
+    "session__city",
+    "session__status",
+    "session__mcf_action_id",
+    "session__training__title",
+    "session__training__mcf_training_id",
+    "session__training__mcf_action_id",
+    "satisfaction_receipt__id",
+)
+MY_DOSSIERS_LOG_FIELDS = ("dossier_id", "at", "event", "to_state", "note")
+
+
 @login_required
 def my_dossiers(request):
     """The élu's dossiers with their history, each with its funding track, the one next action and, on the waiting
     list, its position."""
-    dossiers = (
-        seats.with_waiting_list_position(
-            request.user.dossiers.select_related("session__training", "satisfaction_receipt")
+    dossiers = list(
+        Dossier.objects.filter(user_id=request.user.pk)
+        .select_related("session__training", "satisfaction_receipt")
+        .only(*MY_DOSSIERS_FIELDS)
+        .prefetch_related(
+            Prefetch("logs", queryset=DossierLog.objects.only(*MY_DOSSIERS_LOG_FIELDS).order_by("at", "pk"))
         )
-        .prefetch_related(Prefetch("logs", queryset=DossierLog.objects.order_by("at", "pk")))
         .order_by("-created_at")
     )
+    seats.read_waiting_list_positions(dossiers)
     now = timezone.now()
     today = deadlines.paris_today(now)
     rows = [
