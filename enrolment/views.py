@@ -82,6 +82,7 @@ def _funding_context(dossier, mcf_form=None):
 
 # What "Mes dossiers" reads of a dossier, its session and training (its templates, enrolment.rules,
 # enrolment.funding_guide, enrolment.satisfaction): the dossier's form fields and the training's long texts stay behind.
+# A column read but left out here costs a query per dossier: the list's query count test covers every shape.
 MY_DOSSIERS_FIELDS = (
     "user_id",
     "session_id",

@@ -4,12 +4,14 @@ from html import unescape
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import IdentityDocument, IdentityDocumentAccess
 from enrolment import services
-from enrolment.models import Dossier, DossierLog, DossierState
+from enrolment.models import Dossier, DossierLog, DossierState, FundingState, SatisfactionReceipt
 from tests.enrolment.conftest import paris
 from tests.factories import DossierFactory, IdentityDocumentFactory, SessionFactory, UserFactory
 from tests.files import pdf_bytes, png_bytes, upload
@@ -514,6 +516,38 @@ def test_my_dossiers_query_count_does_not_grow_with_the_dossiers(client, elu, dj
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("enrolment:list"))
     assert len(response.context["rows"]) == 7
+
+
+def test_my_dossiers_reads_no_column_it_left_behind_whatever_the_dossier(client, elu):
+    """The list reads a few columns of each dossier (views.MY_DOSSIERS_FIELDS): a shape of dossier whose card read
+    another one would cost a query per dossier."""
+    DossierFactory(user=elu, submitted=True)
+    client.force_login(elu)
+    client.get(reverse("enrolment:list"))
+    with CaptureQueriesContext(connection) as one_dossier:
+        client.get(reverse("enrolment:list"))
+    mcf_training = SessionFactory(days_ahead=-3, training__mcf=True)
+    shapes = [
+        {"state": state, "funding_state": funding_state}
+        for state in DossierState.values
+        for funding_state in FundingState.values
+    ] + [
+        {"offered": True},
+        {"waitlisted": True},
+        {"attended": True, "session": mcf_training},
+        {"accepted": True, "session": SessionFactory(cancelled=True)},
+        {"mcf_to_validate": True, "created_by": UserFactory(staff=True)},
+    ]
+    for shape in shapes:
+        dossier = DossierFactory(user=elu, **{"session": SessionFactory(days_ahead=20), **shape})
+        DossierLog.objects.create(dossier=dossier, to_state=dossier.state, event="created", note="Note")
+    SatisfactionReceipt.objects.create(
+        dossier=Dossier.objects.get(session=mcf_training), answered_on=timezone.localdate()
+    )
+    with CaptureQueriesContext(connection) as every_shape:
+        response = client.get(reverse("enrolment:list"))
+    assert len(response.context["rows"]) == len(shapes) + 1
+    assert len(every_shape) == len(one_dossier) + 1  # the waiting-list positions, read once for the whole list
 
 
 def test_dossier_page_query_count_is_bounded(client, elu, session, django_assert_max_num_queries):
