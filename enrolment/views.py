@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import IdentityDocument, IdentityDocumentAccess
 from accounts.models.identity import IDENTITY_FILE_EXTENSIONS
+from dife_portal.french import date_heure
 from trainings import deadlines, invitations
 from trainings.models import Session
 
@@ -41,6 +42,17 @@ def _identity_status(user):
         "pending": latest if latest and latest.status == IdentityDocument.Status.PENDING else None,
         "rejected": latest if latest and latest.status == IdentityDocument.Status.REJECTED else None,
     }
+
+
+def _timeline(logs):
+    """The lines of a dossier's history (includes/timeline.html), each moment written once, in Paris time."""
+    lines = []
+    for log in logs:
+        at = timezone.localtime(log.at)
+        lines.append(
+            {"datetime": at.isoformat(), "when": date_heure(at, "j F Y"), "label": log.label, "note": log.note}
+        )
+    return lines
 
 
 def _dossier_context(request, dossier, **extra):
@@ -132,6 +144,7 @@ def my_dossiers(request):
             "waiting_position": seats.waiting_list_position(dossier),
             "next_action": funding_guide.next_action(dossier, today, now),
             "shows_funding": funding_rules.shows_funding(dossier),
+            "timeline": _timeline(dossier.logs.all()),
         }
         for dossier in dossiers
     ]
@@ -187,8 +200,8 @@ def detail(request, pk):
                 return redirect("enrolment:review", dossier.pk)
         else:
             form = DossierInformationForm(instance=dossier, user=request.user)
-    logs = dossier.logs.order_by("at", "pk")
-    return render(request, "enrolment/detail.html", _dossier_context(request, dossier, form=form, logs=logs))
+    timeline = _timeline(dossier.logs.order_by("at", "pk"))
+    return render(request, "enrolment/detail.html", _dossier_context(request, dossier, form=form, timeline=timeline))
 
 
 @login_required
@@ -211,8 +224,8 @@ def record_mcf_number(request, pk):
                 "Le numéro de votre dossier sur Mon Compte Formation est enregistré. Attendez la réponse de l'AMIL.",
             )
             return redirect("enrolment:detail", dossier.pk)
-    logs = dossier.logs.order_by("at", "pk")
-    context = _dossier_context(request, dossier, form=None, logs=logs, mcf_form=form)
+    timeline = _timeline(dossier.logs.order_by("at", "pk"))
+    context = _dossier_context(request, dossier, form=None, timeline=timeline, mcf_form=form)
     return render(request, "enrolment/detail.html", context)
 
 

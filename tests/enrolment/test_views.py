@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 from html import unescape
 
@@ -516,6 +517,25 @@ def test_my_dossiers_query_count_does_not_grow_with_the_dossiers(client, elu, dj
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("enrolment:list"))
     assert len(response.context["rows"]) == 7
+
+
+def test_the_history_gives_each_moment_in_paris_time_on_both_pages(client, elu):
+    with time_machine.travel(paris(2027, 3, 1, 9, 5), tick=False):
+        dossier = DossierFactory(user=elu, submitted=True)
+        DossierLog.objects.create(dossier=dossier, to_state=DossierState.DRAFT, event="created")
+    with time_machine.travel(datetime.datetime(2027, 7, 14, 22, 30, tzinfo=datetime.UTC), tick=False):
+        DossierLog.objects.create(dossier=dossier, to_state=DossierState.SUBMITTED, note="Pièce <reçue>")
+    client.force_login(elu)
+    created = (
+        '<time datetime="2027-03-01T09:05:00+01:00">1 mars 2027 à 9\u00a0h\u00a005</time> — <span>Dossier créé</span>'
+    )
+    sent = (
+        '<time datetime="2027-07-15T00:30:00+02:00">15 juillet 2027 à 0\u00a0h\u00a030</time> — '
+        '<span>Demande envoyée</span> : <span class="timeline-note">Pièce &lt;reçue&gt;</span>'
+    )
+    for url in (reverse("enrolment:list"), reverse("enrolment:detail", args=[dossier.pk])):
+        page = re.sub(r"[ \n]+", " ", client.get(url).content.decode())
+        assert created in page and sent in page, url
 
 
 def test_my_dossiers_reads_no_column_it_left_behind_whatever_the_dossier(client, elu):
