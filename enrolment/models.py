@@ -193,6 +193,11 @@ class DossierEvent(models.TextChoices):
     CERTIFICATE_SENT = "certificate_sent", "Attestation de présence envoyée"
 
 
+# The timeline's words, looked up once per log (get_FOO_display rebuilds its dictionary at each call).
+EVENT_LABELS = dict(DossierEvent.choices)
+STATE_LABELS = dict(DossierState.choices)
+
+
 class SatisfactionAnswer(models.Model):
     """One participant's answer to the satisfaction questionnaire (enrolment.satisfaction), kept apart from who gave
     it: only the session is recorded, and a random key, so that no one can tell whose answer it is."""
@@ -266,7 +271,10 @@ class DossierLog(models.Model):
 
     @property
     def label(self):
-        return self.get_event_display() if self.event else self.get_to_state_display()
+        """What the timeline says: the event, or the state reached for a log without one (as get_FOO_display)."""
+        if self.event:
+            return EVENT_LABELS.get(self.event, self.event)
+        return STATE_LABELS.get(self.to_state, self.to_state)
 
 
 class FundingLog(models.Model):
@@ -313,6 +321,8 @@ class FundingReminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} — {self.dossier}"
+
+
 class StaffDigestPreference(models.Model):
     """A staff member's daily summary of what waits (the admin home's to-do), sent by `send_staff_digest`."""
 

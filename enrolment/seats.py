@@ -126,6 +126,21 @@ def with_waiting_list_position(dossiers):
     return dossiers.annotate(waiting_ahead=Coalesce(Subquery(_waiting_ahead()), 0))
 
 
+def read_waiting_list_positions(dossiers):
+    """Give each waiting-list dossier of `dossiers` its `waiting_ahead` (as `with_waiting_list_position` does) in one
+    query, and none when no dossier is on the list: a page that lists dossiers then reads `waiting_list_position`."""
+    waitlisted = [dossier for dossier in dossiers if dossier.state == DossierState.WAITLISTED]
+    if not waitlisted:
+        return
+    ahead = dict(
+        with_waiting_list_position(Dossier.objects.filter(pk__in=[dossier.pk for dossier in waitlisted])).values_list(
+            "pk", "waiting_ahead"
+        )
+    )
+    for dossier in waitlisted:
+        dossier.waiting_ahead = ahead[dossier.pk]
+
+
 def waiting_list_position(dossier):
     """1 for the first on its session's waiting list (by the moment it joined); None when not on the list."""
     if dossier.state != DossierState.WAITLISTED:

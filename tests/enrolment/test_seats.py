@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from enrolment import seats, services
-from enrolment.models import DossierState
+from enrolment.models import Dossier, DossierState
 from tests.factories import DossierFactory, SessionFactory
 from trainings.models import Session
 
@@ -50,3 +50,28 @@ def test_a_free_seat_with_someone_waiting_is_not_offered_on_the_page_and_the_sen
     assert "Complet" in client.get(session.training.get_absolute_url()).content.decode()
     dossier = services.submit(DossierFactory(user=elu, session=session), by=elu)
     assert dossier.state == DossierState.WAITLISTED
+
+
+def test_waiting_list_positions_read_for_a_list_match_the_annotation(django_assert_num_queries):
+    session = SessionFactory(seats=1, taken=1)
+    on_list = [DossierFactory(session=session, waitlisted=True) for _ in range(3)]
+    offered = DossierFactory(session=session, offered=True)
+    elsewhere = DossierFactory(waitlisted=True)
+    sent = DossierFactory(session=session, submitted=True)
+    dossiers = [on_list[2], sent, offered, elsewhere, on_list[0]]
+    with django_assert_num_queries(1):
+        seats.read_waiting_list_positions(dossiers)
+    annotated = {
+        d.pk: d for d in seats.with_waiting_list_position(Dossier.objects.filter(pk__in=[d.pk for d in dossiers]))
+    }
+    with django_assert_num_queries(0):
+        positions = [seats.waiting_list_position(dossier) for dossier in dossiers]
+    assert positions == [seats.waiting_list_position(annotated[dossier.pk]) for dossier in dossiers]
+    assert positions[1] is None and positions[3] == 1
+
+
+def test_no_query_for_waiting_list_positions_without_a_dossier_on_the_list(django_assert_num_queries):
+    dossiers = [DossierFactory(submitted=True), DossierFactory()]
+    with django_assert_num_queries(0):
+        seats.read_waiting_list_positions(dossiers)
+        assert [seats.waiting_list_position(dossier) for dossier in dossiers] == [None, None]

@@ -1,15 +1,18 @@
 import datetime
+import re
 from decimal import Decimal
 from html import unescape
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import IdentityDocument, IdentityDocumentAccess
 from enrolment import services
-from enrolment.models import Dossier, DossierLog, DossierState
+from enrolment.models import Dossier, DossierLog, DossierState, FundingState, SatisfactionReceipt
 from tests.enrolment.conftest import paris
 from tests.factories import DossierFactory, IdentityDocumentFactory, SessionFactory, UserFactory
 from tests.files import pdf_bytes, png_bytes, upload
@@ -514,6 +517,57 @@ def test_my_dossiers_query_count_does_not_grow_with_the_dossiers(client, elu, dj
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("enrolment:list"))
     assert len(response.context["rows"]) == 7
+
+
+def test_the_history_gives_each_moment_in_paris_time_on_both_pages(client, elu):
+    with time_machine.travel(paris(2027, 3, 1, 9, 5), tick=False):
+        dossier = DossierFactory(user=elu, submitted=True)
+        DossierLog.objects.create(dossier=dossier, to_state=DossierState.DRAFT, event="created")
+    with time_machine.travel(datetime.datetime(2027, 7, 14, 22, 30, tzinfo=datetime.UTC), tick=False):
+        DossierLog.objects.create(dossier=dossier, to_state=DossierState.SUBMITTED, note="Pièce <reçue>")
+    client.force_login(elu)
+    created = (
+        '<time datetime="2027-03-01T09:05:00+01:00">1 mars 2027 à 9\u00a0h\u00a005</time> — <span>Dossier créé</span>'
+    )
+    sent = (
+        '<time datetime="2027-07-15T00:30:00+02:00">15 juillet 2027 à 0\u00a0h\u00a030</time> — '
+        '<span>Demande envoyée</span> : <span class="timeline-note">Pièce &lt;reçue&gt;</span>'
+    )
+    for url in (reverse("enrolment:list"), reverse("enrolment:detail", args=[dossier.pk])):
+        page = re.sub(r"[ \n]+", " ", client.get(url).content.decode())
+        assert created in page and sent in page, url
+
+
+def test_my_dossiers_reads_no_column_it_left_behind_whatever_the_dossier(client, elu):
+    """The list reads a few columns of each dossier (views.MY_DOSSIERS_FIELDS): a shape of dossier whose card read
+    another one would cost a query per dossier."""
+    DossierFactory(user=elu, submitted=True)
+    client.force_login(elu)
+    client.get(reverse("enrolment:list"))
+    with CaptureQueriesContext(connection) as one_dossier:
+        client.get(reverse("enrolment:list"))
+    mcf_training = SessionFactory(days_ahead=-3, training__mcf=True)
+    shapes = [
+        {"state": state, "funding_state": funding_state}
+        for state in DossierState.values
+        for funding_state in FundingState.values
+    ] + [
+        {"offered": True},
+        {"waitlisted": True},
+        {"attended": True, "session": mcf_training},
+        {"accepted": True, "session": SessionFactory(cancelled=True)},
+        {"mcf_to_validate": True, "created_by": UserFactory(staff=True)},
+    ]
+    for shape in shapes:
+        dossier = DossierFactory(user=elu, **{"session": SessionFactory(days_ahead=20), **shape})
+        DossierLog.objects.create(dossier=dossier, to_state=dossier.state, event="created", note="Note")
+    SatisfactionReceipt.objects.create(
+        dossier=Dossier.objects.get(session=mcf_training), answered_on=timezone.localdate()
+    )
+    with CaptureQueriesContext(connection) as every_shape:
+        response = client.get(reverse("enrolment:list"))
+    assert len(response.context["rows"]) == len(shapes) + 1
+    assert len(every_shape) == len(one_dossier) + 1  # the waiting-list positions, read once for the whole list
 
 
 def test_dossier_page_query_count_is_bounded(client, elu, session, django_assert_max_num_queries):
