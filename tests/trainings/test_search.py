@@ -155,9 +155,23 @@ def test_pages_and_page_beyond_the_end():
         SessionFactory(training__title=f"Formation {index:02d}", days_ahead=20 + index)
     first = run_search({}, 1, per_page=5)
     assert first.page.paginator.num_pages == 3 and len(first.page) == 5 and not first.notices
+    assert [t.title for t in first.page] == [f"Formation {index:02d}" for index in range(5)]
+    second = run_search({}, 2, per_page=5)
+    assert second.page.paginator.count == 12 and second.page.has_next() and second.page.has_previous()
+    assert [t.title for t in second.page] == [f"Formation {index:02d}" for index in range(5, 10)]
     beyond = run_search({}, 9, per_page=5)
-    assert beyond.page.number == 3 and len(beyond.page) == 2
+    assert beyond.page.number == 3 and len(beyond.page) == 2 and beyond.page.paginator.count == 12
     assert beyond.notices == ["La page 9 n'existe pas : voici la dernière page des résultats."]
+    assert [t.title for t in beyond.page] == ["Formation 10", "Formation 11"]
+    assert beyond.page[0].featured_session.training_id == beyond.page[0].pk
+
+
+@pytest.mark.parametrize("page_number", [1, 4])
+def test_nothing_found_is_one_empty_page_without_notice(page_number):
+    SessionFactory(training__title="Budget")
+    outcome = run_search({"q": "zzz"}, page_number)
+    assert outcome.page.number == 1 and list(outcome.page) == [] and outcome.page.paginator.count == 0
+    assert not outcome.notices and not outcome.any_word
 
 
 def test_featured_session_is_the_first_one_still_open():
