@@ -141,7 +141,8 @@ class Dossier(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["session", "state"]),
+            # Every column the seat count of a session reads (enrolment.seats): counted from the index alone.
+            models.Index(fields=["session", "state", "offer_expires_at"], name="dossier_session_seats"),
             models.Index(fields=["funding_state", "session"], name="dossier_funding_state"),
         ]
 

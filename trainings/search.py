@@ -2,19 +2,23 @@
 
 A training is listed when it is published and has at least one upcoming, non-cancelled session that
 matches the session criteria (place, dates). Whatever the number of trainings and sessions, a search
-costs a fixed number of queries: one for the towns (only when a place is given), one count, one page of
-trainings and one for the matching sessions of that page (plus one count when several keywords find
-nothing together and the search retries with any of them).
+costs a fixed number of queries: one for the towns (only when a place is given), one for a page of trainings and
+their number, and one for the session each training of that page features. When several keywords find nothing
+together, the search reads a page again with any of them; a page number beyond the end costs a count and a read of
+the last page.
 """
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Window
+from django.utils import timezone
 
+from . import availability
 from .forms import SearchModality
 from .models import Modality, Session, Training
 from .normalization import fold, search_words, word_pattern
@@ -68,14 +72,35 @@ def matching_sessions(criteria, now=None):
     return sessions
 
 
-def search_trainings(criteria, now=None, any_word=False):
-    """Published trainings matching `criteria` (as cleaned by TrainingSearchForm).
+# What the result list shows of a training (with its organiser's and theme's names).
+LISTED_FIELDS = ("title", "slug", "modality", "duration_hours", "price", "organiser__name", "theme__name")
+# What it shows of the featured session.
+FEATURED_FIELDS = ("training_id", "starts_at", "ends_at", "city", "seats", "status")
+
+
+def _first(of_sessions, field):
+    """Subquery: `field` of the first of `of_sessions` of the outer training, by start."""
+    return Subquery(of_sessions.filter(training=OuterRef("pk")).order_by("starts_at").values(field)[:1])
+
+
+def _over_all(of_sessions, aggregate):
+    """Subquery: `aggregate` over `of_sessions` of the outer training."""
+    of_training = of_sessions.filter(training=OuterRef("pk")).order_by().values("training")
+    return Subquery(of_training.annotate(value=aggregate).values("value"))
+
+
+def search_trainings(criteria, now=None, any_word=False, sessions=None):
+    """Published trainings matching `criteria` (as cleaned by TrainingSearchForm); `sessions` are its
+    `matching_sessions`, when already read.
 
     Keywords must all match (or, with `any_word`, at least one). Trainings with a session one can still
-    enrol in come first, by the date of that session. Each training carries `next_start` and
-    `matching_sessions` (its matching sessions, with seats taken).
+    enrol in come first, by the date of that session (`next_bookable_start`, None without one), then by the date of
+    their first matching session (`next_start`). Each training also carries `matching_count` (its matching
+    sessions) and `matching_offers_end` (when the first waiting-list offer still running for one of them ends, None
+    without one). Only what the result list shows of a training is read.
     """
-    sessions = matching_sessions(criteria, now)
+    if sessions is None:
+        sessions = matching_sessions(criteria, now)
     if sessions is None:
         return Training.objects.none()
     trainings = Training.objects.published()
@@ -90,31 +115,44 @@ def search_trainings(criteria, now=None, any_word=False):
     if criteria.get("theme"):
         trainings = trainings.filter(theme=criteria["theme"])
 
-    def first_start(of_sessions):
-        return Subquery(of_sessions.filter(training=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1])
-
     bookable = sessions.registration_open(now).having_seats_left(now)
+    offers_end = availability.annotations(now or timezone.now(), ["seats_offers_end"])["seats_offers_end"]
     return (
-        trainings.annotate(next_start=first_start(sessions), next_bookable_start=first_start(bookable))
+        trainings.annotate(next_start=_first(sessions, "starts_at"), next_bookable_start=_first(bookable, "starts_at"))
         .filter(next_start__isnull=False)
-        .select_related("organiser", "theme")
-        .prefetch_related(
-            Prefetch(
-                "sessions",
-                queryset=sessions.with_seats_left(now).order_by("starts_at", "pk"),
-                to_attr="matching_sessions",
-            )
+        # Not sort keys: PostgreSQL computes them for the trainings of the page only.
+        .annotate(
+            matching_count=_over_all(sessions, Count("*")), matching_offers_end=_over_all(sessions, Min(offers_end))
         )
+        .select_related("organiser", "theme")
+        .only(*LISTED_FIELDS)
         .order_by(F("next_bookable_start").asc(nulls_last=True), "next_start", "title", "pk")
     )
 
 
-def feature_sessions(trainings):
-    """Set `featured_session` on each training of a page: its first session still open for dossiers, or else its
-    first matching session."""
+def feature_sessions(trainings, sessions, now=None):
+    """Set on each training of a page (from `search_trainings`, `sessions` being its matching sessions)
+    `featured_session` — its first matching session one can still create a dossier for, else its first matching
+    session —, with its seats counted, and `other_dates`, the number of its other matching sessions. One query."""
+    if not trainings:
+        return trainings
+    # The featured session starts at its training's next bookable start, else at its next start: only sessions
+    # starting then are read.
+    starts = {training.pk: training.next_bookable_start or training.next_start for training in trainings}
+    unavailable = availability.annotations(now or timezone.now(), ["seats_unavailable"])
+    candidates = defaultdict(list)
+    for session in (
+        sessions.filter(training__in=starts, starts_at__in=set(starts.values()))
+        .only(*FEATURED_FIELDS)
+        .annotate(**unavailable)
+        .order_by("starts_at", "pk")
+    ):
+        if session.starts_at == starts[session.training_id]:
+            candidates[session.training_id].append(session)
     for training in trainings:
-        sessions = training.matching_sessions
-        training.featured_session = next((s for s in sessions if s.can_create_dossier), sessions[0])
+        found = candidates[training.pk]
+        training.featured_session = next((session for session in found if session.can_create_dossier), found[0])
+        training.other_dates = training.matching_count - 1
     return trainings
 
 
@@ -126,18 +164,32 @@ class SearchOutcome:
     notices: list = field(default_factory=list)
 
 
+def _page(results, number, per_page):
+    """The page `number` of `results` (the last one when `number` is beyond the end). Its rows come with the number
+    of results (a window count): only a number beyond the end costs a count and a second read."""
+    paginator = Paginator(results, per_page)
+    offset = (number - 1) * per_page
+    rows = list(results.annotate(found=Window(Count("*")))[offset : offset + per_page])
+    # What Paginator.count would ask the database for.
+    if rows:
+        paginator.count = rows[0].found
+    elif number == 1:
+        paginator.count = 0
+    elif number > paginator.num_pages:
+        number = paginator.num_pages
+        rows = list(paginator.page(number))
+    return Page(rows, number, paginator)
+
+
 def run_search(criteria, page_number=1, now=None, per_page=RESULTS_PER_PAGE):
     """The page `page_number` of the search; the last page (with a French notice) when it is beyond the end."""
-    results = search_trainings(criteria, now)
-    paginator = Paginator(results, per_page)
-    outcome = SearchOutcome(page=None)
-    if paginator.count == 0 and len(search_words(criteria.get("q", ""))) > 1:
-        paginator = Paginator(search_trainings(criteria, now, any_word=True), per_page)
-        outcome.any_word = paginator.count > 0
-    if page_number > paginator.num_pages:
-        if paginator.count:
-            outcome.notices.append(f"La page {page_number} n'existe pas : voici la dernière page des résultats.")
-        page_number = paginator.num_pages
-    outcome.page = paginator.page(page_number)
-    outcome.page.object_list = feature_sessions(list(outcome.page.object_list))
+    sessions = matching_sessions(criteria, now)
+    outcome = SearchOutcome(page=_page(search_trainings(criteria, now, sessions=sessions), page_number, per_page))
+    if outcome.page.paginator.count == 0 and len(search_words(criteria.get("q", ""))) > 1:
+        any_word = search_trainings(criteria, now, any_word=True, sessions=sessions)
+        outcome.page = _page(any_word, page_number, per_page)
+        outcome.any_word = outcome.page.paginator.count > 0
+    if outcome.page.number < page_number and outcome.page.paginator.count:
+        outcome.notices.append(f"La page {page_number} n'existe pas : voici la dernière page des résultats.")
+    outcome.page.object_list = feature_sessions(outcome.page.object_list, sessions, now)
     return outcome

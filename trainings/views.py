@@ -49,7 +49,7 @@ def search(request):
             "any_word": outcome.any_word,
             "registration_rule": deadlines.rule_in_words(),
         }
-        offers_end = (s.seat_offers_end for t in page.object_list for s in t.matching_sessions)
+        offers_end = (training.matching_offers_end for training in page.object_list)
         page_cache.expires_at(min(filter(None, offers_end), default=None))
         content = render_to_string("trainings/includes/search_content.html", context, request)
         return {"content": content, "title": _search_title(form, criteria, page)}

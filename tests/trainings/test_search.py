@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tests.factories import SessionFactory, ThemeFactory, TrainingFactory
+from tests.factories import DossierFactory, SessionFactory, ThemeFactory, TrainingFactory
 from trainings.models import Modality
 from trainings.search import run_search, search_trainings
 
@@ -138,8 +138,9 @@ def test_date_range_applies_to_the_first_day():
 def test_matching_sessions_are_only_those_meeting_the_criteria():
     training = SessionFactory(training__title="Budget", city="Tours", days_ahead=20).training
     SessionFactory(training=training, city="Chinon", postal_code="37500", days_ahead=40)
-    [result] = search_trainings({"lieu": "Chinon"})
-    assert [session.city for session in result.matching_sessions] == ["Chinon"]
+    [result] = run_search({"lieu": "Chinon"}).page
+    assert result.featured_session.city == "Chinon"
+    assert result.matching_count == 1 and result.other_dates == 0
 
 
 def test_theme():
@@ -154,9 +155,23 @@ def test_pages_and_page_beyond_the_end():
         SessionFactory(training__title=f"Formation {index:02d}", days_ahead=20 + index)
     first = run_search({}, 1, per_page=5)
     assert first.page.paginator.num_pages == 3 and len(first.page) == 5 and not first.notices
+    assert [t.title for t in first.page] == [f"Formation {index:02d}" for index in range(5)]
+    second = run_search({}, 2, per_page=5)
+    assert second.page.paginator.count == 12 and second.page.has_next() and second.page.has_previous()
+    assert [t.title for t in second.page] == [f"Formation {index:02d}" for index in range(5, 10)]
     beyond = run_search({}, 9, per_page=5)
-    assert beyond.page.number == 3 and len(beyond.page) == 2
+    assert beyond.page.number == 3 and len(beyond.page) == 2 and beyond.page.paginator.count == 12
     assert beyond.notices == ["La page 9 n'existe pas : voici la dernière page des résultats."]
+    assert [t.title for t in beyond.page] == ["Formation 10", "Formation 11"]
+    assert beyond.page[0].featured_session.training_id == beyond.page[0].pk
+
+
+@pytest.mark.parametrize("page_number", [1, 4])
+def test_nothing_found_is_one_empty_page_without_notice(page_number):
+    SessionFactory(training__title="Budget")
+    outcome = run_search({"q": "zzz"}, page_number)
+    assert outcome.page.number == 1 and list(outcome.page) == [] and outcome.page.paginator.count == 0
+    assert not outcome.notices and not outcome.any_word
 
 
 def test_featured_session_is_the_first_one_still_open():
@@ -164,4 +179,40 @@ def test_featured_session_is_the_first_one_still_open():
     later = SessionFactory(training=training, days_ahead=40)
     [result] = run_search({}).page
     assert result.featured_session == later
-    assert len(result.matching_sessions) == 2
+    assert result.matching_count == 2 and result.other_dates == 1
+
+
+def test_featured_session_skips_full_sessions_and_takes_the_first_of_a_same_start():
+    training = SessionFactory(training__title="Budget", days_ahead=20, seats=1, taken=1).training
+    first, second = (SessionFactory(training=training, days_ahead=40) for _ in range(2))
+    SessionFactory(training=training, days_ahead=60)
+    [result] = run_search({}).page
+    assert result.featured_session == first
+    assert result.featured_session.seats_left == 15 and not result.featured_session.is_full
+    assert result.other_dates == 3
+    DossierFactory.create_batch(15, session=first, accepted=True)
+    [result] = run_search({}).page
+    assert result.featured_session == second
+
+
+def test_without_a_session_one_can_enrol_in_the_first_matching_one_is_featured_with_its_seats():
+    full = SessionFactory(training__title="Budget", registration_closed=True, seats=1, taken=1)
+    SessionFactory(training=full.training, days_ahead=40, seats=1, taken=1)
+    [result] = run_search({}).page
+    assert result.featured_session == full and result.featured_session.is_full
+    assert result.other_dates == 1
+
+
+def test_the_first_running_seat_offer_of_any_matching_session_is_known_not_only_the_featured_ones():
+    featured = SessionFactory(training__title="Budget", days_ahead=20)
+    later = SessionFactory(training=featured.training, days_ahead=40)
+    elsewhere = SessionFactory(training=featured.training, days_ahead=50, city="Chinon", postal_code="37500")
+    soon, sooner = (timezone.now() + datetime.timedelta(hours=hours) for hours in (10, 5))
+    DossierFactory(session=later, offered=True, offer_expires_at=soon)
+    DossierFactory(session=elsewhere, offered=True, offer_expires_at=sooner)
+    DossierFactory(session=featured, offered=True, offer_expires_at=timezone.now() - datetime.timedelta(hours=1))
+    [result] = run_search({"lieu": "Tours"}).page
+    assert result.featured_session == featured
+    assert result.matching_offers_end == soon
+    [without_offer] = run_search({"lieu": "Tours"}, now=timezone.now() + datetime.timedelta(hours=11)).page
+    assert without_offer.matching_offers_end is None
