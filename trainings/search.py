@@ -2,10 +2,9 @@
 
 A training is listed when it is published and has at least one upcoming, non-cancelled session that
 matches the session criteria (place, dates). Whatever the number of trainings and sessions, a search
-costs a fixed number of queries: one for the towns (only when a place is given), one for a page of trainings and
-their number, and one for the session each training of that page features. When several keywords find nothing
-together, the search reads a page again with any of them; a page number beyond the end costs a count and a read of
-the last page.
+costs a fixed number of queries: one for the towns (only when a place is given), one count, one page of
+trainings and one for the session each training of that page features (plus one count when several keywords
+find nothing together and the search retries with any of them).
 """
 
 import re
@@ -15,7 +14,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Window
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from . import availability
@@ -164,32 +163,18 @@ class SearchOutcome:
     notices: list = field(default_factory=list)
 
 
-def _page(results, number, per_page):
-    """The page `number` of `results` (the last one when `number` is beyond the end). Its rows come with the number
-    of results (a window count): only a number beyond the end costs a count and a second read."""
-    paginator = Paginator(results, per_page)
-    offset = (number - 1) * per_page
-    rows = list(results.annotate(found=Window(Count("*")))[offset : offset + per_page])
-    # What Paginator.count would ask the database for.
-    if rows:
-        paginator.count = rows[0].found
-    elif number == 1:
-        paginator.count = 0
-    elif number > paginator.num_pages:
-        number = paginator.num_pages
-        rows = list(paginator.page(number))
-    return Page(rows, number, paginator)
-
-
 def run_search(criteria, page_number=1, now=None, per_page=RESULTS_PER_PAGE):
     """The page `page_number` of the search; the last page (with a French notice) when it is beyond the end."""
     sessions = matching_sessions(criteria, now)
-    outcome = SearchOutcome(page=_page(search_trainings(criteria, now, sessions=sessions), page_number, per_page))
-    if outcome.page.paginator.count == 0 and len(search_words(criteria.get("q", ""))) > 1:
-        any_word = search_trainings(criteria, now, any_word=True, sessions=sessions)
-        outcome.page = _page(any_word, page_number, per_page)
-        outcome.any_word = outcome.page.paginator.count > 0
-    if outcome.page.number < page_number and outcome.page.paginator.count:
-        outcome.notices.append(f"La page {page_number} n'existe pas : voici la dernière page des résultats.")
-    outcome.page.object_list = feature_sessions(outcome.page.object_list, sessions, now)
+    paginator = Paginator(search_trainings(criteria, now, sessions=sessions), per_page)
+    outcome = SearchOutcome(page=None)
+    if paginator.count == 0 and len(search_words(criteria.get("q", ""))) > 1:
+        paginator = Paginator(search_trainings(criteria, now, any_word=True, sessions=sessions), per_page)
+        outcome.any_word = paginator.count > 0
+    if page_number > paginator.num_pages:
+        if paginator.count:
+            outcome.notices.append(f"La page {page_number} n'existe pas : voici la dernière page des résultats.")
+        page_number = paginator.num_pages
+    outcome.page = paginator.page(page_number)
+    outcome.page.object_list = feature_sessions(list(outcome.page.object_list), sessions, now)
     return outcome

@@ -196,7 +196,7 @@ class TestSearchPage:
         make_catalogue(trainings=25, sessions_each=4)
         large = count_queries(client, SEARCH_URL + "?q=budget&lieu=Tours&theme=finances-locales")
         assert small == large
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(6):
             client.get(SEARCH_URL + "?q=budget&lieu=Tours&theme=finances-locales&page=2")
 
     def test_query_count_when_several_words_are_retried_one_by_one(self, client):
