@@ -1,15 +1,17 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from dife_portal.collation import sort_key
-from dife_portal.french import pluriel
+from dife_portal.french import heure, pluriel
 
 from . import deadlines, invitations, page_cache
 from . import search as catalogue
 from .forms import TrainingSearchForm
 from .models import Training
+from .templatetags.catalogue import long_date
 
 # The search criteria other than the keywords.
 FILTERS = ("modalite", "lieu", "du", "au", "theme")
@@ -125,7 +127,10 @@ def _sessions(training, request):
     def build():
         sessions = list(training.sessions.upcoming().with_seats_left().order_by("starts_at", "pk"))
         page_cache.expires_at(min(filter(None, (s.seat_offers_end for s in sessions)), default=None))
-        context = {"sessions": sessions, "registration_rule": deadlines.rule_in_words()}
+        context = {
+            "rows": [_session_row(session) for session in sessions],
+            "registration_rule": deadlines.rule_in_words(),
+        }
         return {
             "html": render_to_string("trainings/includes/training_sessions.html", context, request),
             "towns": sorted(
@@ -134,3 +139,37 @@ def _sessions(training, request):
         }
 
     return build
+
+
+def _session_row(session):
+    """What the training page shows of `session`, each rule (Session's properties) read and each date written once."""
+    start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    row = {
+        "session": session,
+        "one_day": session.first_day == session.last_day,
+        "start_iso": start.isoformat(),
+        "start": long_date(start.date()),
+        "start_short": long_date(start.date(), weekday=False),
+        "start_hour": heure(start.time()),
+        "end_iso": end.isoformat(),
+        "end": long_date(end.date()),
+        "end_short": long_date(end.date(), weekday=False),
+        "end_hour": heure(end.time()),
+        "state": "cancelled",
+        "is_open": False,
+        "can_create_dossier": False,
+    }
+    if not session.is_cancelled:
+        is_open, is_full = session.is_registration_open, session.is_full
+        last_day = session.last_registration_day
+        row.update(
+            state="full" if is_full else "open" if is_open else "closed",
+            is_open=is_open,
+            can_create_dossier=is_open and not is_full,  # Session.can_create_dossier
+            last_day=long_date(last_day),
+            last_day_short=long_date(last_day, weekday=False),
+            days_left=session.registration_days_left,
+            seats_left=session.seats_left,
+            mcf_url=session.moncompteformation_url if session.mcf_action_id else "",
+        )
+    return row

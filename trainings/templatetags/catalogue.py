@@ -1,6 +1,6 @@
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.dates import MONTHS, WEEKDAYS
 
 register = template.Library()
 
@@ -13,8 +13,9 @@ def long_date(value, weekday=True):
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         value = timezone.localtime(value)
     day = "1er" if value.day == 1 else str(value.day)
-    rest = date_format(value, "F Y")
-    return f"{date_format(value, 'l')} {day} {rest}" if weekday else f"{day} {rest}"
+    # Django's own names (as the date filter's "l" and "F Y"), without building a formatter for each date.
+    rest = f"{MONTHS[value.month]} {value.year:04d}"
+    return f"{WEEKDAYS[value.weekday()]} {day} {rest}" if weekday else f"{day} {rest}"
 
 
 @register.filter
