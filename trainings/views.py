@@ -142,34 +142,42 @@ def _sessions(training, request):
 
 
 def _session_row(session):
-    """What the training page shows of `session`, each rule (Session's properties) read and each date written once."""
+    """What the training page shows of `session`: each rule (Session's properties) read, each date written once."""
     start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    one_day = session.first_day == session.last_day
     row = {
-        "session": session,
-        "one_day": session.first_day == session.last_day,
+        "pk": session.pk,
+        "venue": session.venue,
+        "city": session.city,
+        "postal_code": session.postal_code,
+        "one_day": one_day,
         "start_iso": start.isoformat(),
         "start": long_date(start.date()),
-        "start_short": long_date(start.date(), weekday=False),
-        "start_hour": heure(start.time()),
-        "end_iso": end.isoformat(),
-        "end": long_date(end.date()),
-        "end_short": long_date(end.date(), weekday=False),
-        "end_hour": heure(end.time()),
         "state": "cancelled",
         "is_open": False,
         "can_create_dossier": False,
     }
-    if not session.is_cancelled:
-        is_open, is_full = session.is_registration_open, session.is_full
-        last_day = session.last_registration_day
-        row.update(
-            state="full" if is_full else "open" if is_open else "closed",
-            is_open=is_open,
-            can_create_dossier=is_open and not is_full,  # Session.can_create_dossier
-            last_day=long_date(last_day),
-            last_day_short=long_date(last_day, weekday=False),
-            days_left=session.registration_days_left,
-            seats_left=session.seats_left,
-            mcf_url=session.moncompteformation_url if session.mcf_action_id else "",
-        )
+    if one_day:
+        row.update(start_hour=heure(start.time()), end_hour=heure(end.time()))
+    else:
+        row.update(end_iso=end.isoformat(), end=long_date(end.date()))
+    if session.is_cancelled:
+        return row
+    is_open, is_full = session.is_registration_open, session.is_full
+    last_day = session.last_registration_day
+    row.update(
+        state="full" if is_full else "open" if is_open else "closed",
+        is_open=is_open,
+        can_create_dossier=is_open and not is_full,  # Session.can_create_dossier
+        last_day=long_date(last_day),
+        last_day_short=long_date(last_day, weekday=False),
+        days_left=session.registration_days_left,
+        seats=session.seats,
+        seats_left=session.seats_left,
+        mcf_url=session.moncompteformation_url if session.mcf_action_id else "",
+    )
+    if is_open:  # the button's words for screen readers
+        row["start_short"] = long_date(start.date(), weekday=False)
+        if not one_day:
+            row["end_short"] = long_date(end.date(), weekday=False)
     return row

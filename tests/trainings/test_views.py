@@ -330,6 +330,27 @@ class TestTrainingPage:
         assert "au moins 11 jours ouvrés avant la formation" in text_of(response)
         assert "jusqu'au lundi 27 avril 2026 inclus" in session_block(response, session)
 
+    def test_a_session_of_several_days_and_its_own_mcf_action(self, client, training):
+        with time_machine.travel(datetime.datetime(2027, 9, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
+            session = SessionFactory(
+                training=training,
+                starts_at=datetime.datetime(2027, 9, 30, 7, 30, tzinfo=datetime.UTC),
+                ends_at=datetime.datetime(2027, 10, 1, 15, 0, tzinfo=datetime.UTC),
+                seats=2,
+                taken=1,
+                mcf_action_id="12345678900012_BUDGET-AMBOISE",
+            )
+            response = client.get(training.get_absolute_url())
+        content, block = response.content.decode(), session_block(response, session)
+        assert (
+            'Du <time datetime="2027-09-30T09:30:00+02:00">jeudi 30 septembre 2027</time> '
+            'au <time datetime="2027-10-01T17:00:00+02:00">vendredi 1er octobre 2027</time>' in content
+        )
+        assert "1 place disponible sur 2" in block
+        assert "pour la session du 30 septembre 2027 au 1er octobre 2027" in block
+        assert "Voir cette session sur Mon Compte Formation" in block
+        assert "12345678900012_BUDGET/12345678900012_BUDGET-AMBOISE" in content
+
     def test_full_session_offers_the_waiting_list(self, client, training):
         session = SessionFactory(training=training, seats=2, taken=2)
         response = client.get(training.get_absolute_url())
