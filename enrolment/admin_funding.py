@@ -198,9 +198,7 @@ class FundingAdminMixin:
         number = f"n° {dossier.mcf_number}" if dossier.mcf_number else ""
         if dossier.funding_state == FundingState.TO_VALIDATE and dossier.proposal_sent_on:
             last_day = funding_rules.proposal_deadline(dossier.proposal_sent_on)
-            return format_html(
-                "{}<br><small>{}<br>au plus tard le {}</small>", label, number, f"{last_day:%d/%m/%Y}"
-            )
+            return format_html("{}<br><small>{}<br>au plus tard le {}</small>", label, number, f"{last_day:%d/%m/%Y}")
         if number:
             return format_html("{}<br><small>{}</small>", label, number)
         return label

@@ -56,7 +56,6 @@ def test_the_default_is_the_associations_own_not_the_states_and_keeps_aa_contras
     assert "Marianne" not in css and "--dife-blue: #1d4e6f;" in css
 
 
-
 @pytest.mark.django_db
 def test_the_emails_and_pdfs_wear_the_associations_colour_not_the_states(settings):
     from enrolment import documents, emails

@@ -211,7 +211,6 @@ def test_only_a_signed_in_elu_reaches_the_change_page(client):
     assert client.get(CHANGE)["Location"].startswith(reverse("accounts:login"))
 
 
-
 def test_a_new_address_in_unusual_letters_is_refused_in_french(client, elu, django_capture_on_commit_callbacks):
     # Full-width letters would be stored as "elu@amil.example": what sign-in looks up must be what was typed.
     response = ask(client, django_capture_on_commit_callbacks, "marie@\uff41mil.example")

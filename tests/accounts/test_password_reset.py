@@ -80,9 +80,7 @@ def test_an_existing_and_an_unknown_address_run_the_same_code_and_the_same_sql(
     assert OutgoingEmail.objects.count() == 1 and not DeferredEmail.objects.exists()
 
 
-def test_the_link_mailed_after_the_response_resets_the_password(
-    client, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_the_link_mailed_after_the_response_resets_the_password(client, mailoutbox, django_capture_on_commit_callbacks):
     user = UserFactory(email=EXISTING)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(RESET, {"email": "Marie.Existante@Example.FR"})

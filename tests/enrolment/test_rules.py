@@ -136,6 +136,8 @@ def test_the_elu_pages_and_the_cancel_service_apply_one_rule(client, state, star
         assert not shown
     else:
         assert shown
+
+
 @pytest.mark.parametrize(
     "today, status",
     [

@@ -17,6 +17,4 @@ def test_each_open_session_gives_the_mcf_last_day(client):
         session = SessionFactory(starts_at=paris(2027, 3, 15, 9), ends_at=paris(2027, 3, 15, 17))
         page = unescape(client.get(session.training.get_absolute_url()).content.decode())
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
-    assert (
-        "Paiement par le DIFE : demande à faire aussi sur Mon Compte Formation, au plus tard le 4 mars 2027" in text
-    )
+    assert "Paiement par le DIFE : demande à faire aussi sur Mon Compte Formation, au plus tard le 4 mars 2027" in text
