@@ -26,7 +26,7 @@ from dife_portal.csv_export import csv_response
 from trainings.models import Session
 
 from . import admin_identity, admin_sessions, attendance, convocations, documents, rules, services, todo  # noqa: F401 (admin_identity, admin_sessions register)
-from .admin_actions import run_for_each, run_with_reason
+from .admin_actions import object_to_change, run_for_each, run_with_reason
 from .admin_funding import FundingAdminMixin, FundingTodoFilter
 from .exceptions import EnrolmentError
 from .forms import StaffReasonForm
@@ -433,6 +433,7 @@ class DossierAdmin(FundingAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
             "certificate_url": reverse("admin:enrolment_dossier_certificate", args=[dossier.pk])
             if dossier.state == DossierState.ATTENDED
             else "",
+            **self.funding_panel_context(request, dossier),
         }
 
     TRANSITIONS = {
@@ -449,12 +450,7 @@ class DossierAdmin(FundingAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
     }
 
     def transition_view(self, request, pk):
-        # Permission first: staff without it learn nothing, whatever the method.
-        dossier = self.get_object(request, str(pk))
-        if dossier is None:
-            raise Http404
-        if not self.has_change_permission(request, dossier):
-            raise PermissionDenied
+        dossier = object_to_change(self, request, pk)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         name = request.POST.get("transition", "")

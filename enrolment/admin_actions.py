@@ -7,10 +7,23 @@ by Django's admin history (LogEntry), so every action stays traceable to the sta
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.template.response import TemplateResponse
 
 from .exceptions import EnrolmentError
 from .forms import StaffReasonForm
+
+
+def object_to_change(modeladmin, request, pk):
+    """The object a one-object view of the admin acts on: 404 when unknown, 403 without the change permission
+    (checked before the method: staff without it learn nothing)."""
+    obj = modeladmin.get_object(request, str(pk))
+    if obj is None:
+        raise Http404
+    if not modeladmin.has_change_permission(request, obj):
+        raise PermissionDenied
+    return obj
 
 
 def run_for_each(modeladmin, request, queryset, service, success, *, history="", **kwargs):
@@ -53,4 +66,4 @@ def run_with_reason(modeladmin, request, queryset, service, *, title, success, h
     return TemplateResponse(request, "admin/enrolment/reason_action.html", context)
 
 
-__all__ = ["admin", "run_for_each", "run_with_reason"]
+__all__ = ["admin", "object_to_change", "run_for_each", "run_with_reason"]

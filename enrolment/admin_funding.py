@@ -1,23 +1,30 @@
 """The funding track on Mon Compte Formation in the dossier list: its column, its filters, and the batch actions
 for what the AMIL does in its EDOF space ("proposition envoyée", "entrée en formation déclarée", "service fait
-déclaré"), each asking the day it was done on an intermediate page. Every change goes through enrolment.funding
-(source: staff), which checks the transition, logs it and e-mails the élu.
+déclaré"), each asking the day it was done on an intermediate page; the same three steps as one-click forms on a
+dossier's page. Every change goes through enrolment.funding (source: staff), which checks the transition, logs it
+and e-mails the élu.
 """
+
+from collections.abc import Callable
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from trainings import deadlines
 
 from . import funding, funding_rules, funding_todo, mcf_import
-from .admin_actions import run_for_each
+from .admin_actions import object_to_change, run_for_each
+from .exceptions import EnrolmentError
 from .models import FundingSource, FundingState
 
 SESSION_DAY = "session"
@@ -109,6 +116,92 @@ def _last_day(session):
     return session.last_day
 
 
+class FundingStep(NamedTuple):
+    """One EDOF step staff note, as a batch action of the list and as a button of the dossier page."""
+
+    service: Callable  # enrolment.funding's function; its name is the transition's key in funding.ALLOWED
+    title: str  # the batch action's page and the legend of the dossier page's form
+    success: str  # the batch action's message, with {count}
+    done: str  # the dossier page's message
+    history: str  # Django's admin history (LogEntry)
+    session_day: Callable | None = None  # the day the date defaults to, else today
+    day_label: str = ""
+
+
+FUNDING_STEPS = {
+    step.service.__name__: step
+    for step in (
+        FundingStep(
+            funding.proposal_sent,
+            title="Noter la proposition envoyée sur EDOF",
+            success="{count} proposition(s) notée(s) : les élus ont reçu par e-mail le dernier jour pour valider.",
+            done="Proposition notée : l'élu a reçu par e-mail le dernier jour pour valider.",
+            history="Mon Compte Formation : proposition envoyée.",
+        ),
+        FundingStep(
+            funding.entry_declared,
+            title="Noter l'entrée en formation déclarée sur EDOF",
+            success="{count} entrée(s) en formation notée(s).",
+            done="Entrée en formation notée.",
+            history="Mon Compte Formation : entrée en formation déclarée.",
+            session_day=_first_day,
+            day_label="Le premier jour de la session de chaque dossier",
+        ),
+        FundingStep(
+            funding.service_declared,
+            title="Noter le service fait déclaré sur EDOF",
+            success="{count} service(s) fait(s) noté(s) : les élus sont invités à confirmer leur présence sur "
+            "Mon Compte Formation.",
+            done="Service fait noté : l'élu est invité à confirmer sa présence sur Mon Compte Formation.",
+            history="Mon Compte Formation : service fait déclaré.",
+            session_day=_last_day,
+            day_label="Le dernier jour de la session de chaque dossier",
+        ),
+    )
+}
+
+
+def run_step_with_date(modeladmin, request, queryset, name):
+    """The batch action of FUNDING_STEPS[name]."""
+    step = FUNDING_STEPS[name]
+    return run_with_date(
+        modeladmin,
+        request,
+        queryset,
+        step.service,
+        title=step.title,
+        success=step.success,
+        history=step.history,
+        session_day=step.session_day,
+        day_label=step.day_label,
+    )
+
+
+def funding_steps_for(dossier):
+    """The dossier page's forms: (name, step, date form with its default day) for each step the dossier's funding
+    state allows now (funding.can; the service checks again when it runs)."""
+    today = deadlines.paris_today()
+    return [
+        (
+            name,
+            step,
+            FundingDateForm(
+                initial={"on": step.session_day(dossier.session) if step.session_day else today},
+                auto_id=f"id_{name}_%s",
+            ),
+        )
+        for name, step in FUNDING_STEPS.items()
+        if funding.can(dossier, name)
+    ]
+
+
+def funding_deadline(dossier):
+    """The élu's last day to validate a proposal, when one waits for it; else None."""
+    if dossier.funding_state == FundingState.TO_VALIDATE and dossier.proposal_sent_on:
+        return funding_rules.proposal_deadline(dossier.proposal_sent_on)
+    return None
+
+
 IMPORT_SALT = "enrolment.mcf_import"
 IMPORT_MAX_AGE = 3600  # seconds between the preview and "Appliquer"
 
@@ -147,8 +240,54 @@ class FundingAdminMixin:
                 self.admin_site.admin_view(self.mcf_import_view),
                 name="enrolment_dossier_mcf_import",
             ),
+            path(
+                "<int:pk>/financement/",
+                self.admin_site.admin_view(self.funding_step_view),
+                name="enrolment_dossier_funding_step",
+            ),
             *super().get_urls(),
         ]
+
+    def funding_panel_context(self, request, dossier):
+        """The dossier page's "Financement sur Mon Compte Formation" panel."""
+        can_change = self.has_change_permission(request, dossier)
+        return {
+            "funding_deadline": funding_deadline(dossier),
+            "funding_steps": funding_steps_for(dossier) if can_change else [],
+            "funding_step_url": reverse("admin:enrolment_dossier_funding_step", args=[dossier.pk]),
+        }
+
+    def funding_step_view(self, request, pk):
+        """One EDOF step for one dossier, from its page: the day it was done, then the same service as the batch
+        action (source: staff). A refusal (another funding state by now, a date in the future…) changes nothing."""
+        dossier = object_to_change(self, request, pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        back = redirect("admin:enrolment_dossier_change", dossier.pk)
+        name = request.POST.get("step", "")
+        step = FUNDING_STEPS.get(name)
+        if step is None:
+            messages.error(request, "Action inconnue.")
+            return back
+        form = FundingDateForm(request.POST)
+        if not form.is_valid():
+            text = " ".join(message for field_errors in form.errors.values() for message in field_errors)
+            messages.error(request, f"{step.title} : {text[:1].lower()}{text[1:]}")
+            return back
+        target = funding.ALLOWED[name].target
+        if dossier.funding_state == target:  # a double click: the service would change nothing
+            messages.warning(
+                request, f"Rien à noter : le dossier Mon Compte Formation est déjà à l'état « {target.label} »."
+            )
+            return back
+        try:
+            step.service(dossier, on=form.cleaned_data["on"], by=request.user, source=FundingSource.STAFF)
+        except EnrolmentError as error:
+            messages.error(request, str(error))
+        else:
+            self.log_change(request, dossier, step.history)
+            messages.success(request, step.done)
+        return back
 
     def mcf_import_view(self, request):
         """Upload → preview (a dry run: what would change, the lines not matched) → "Appliquer" → report."""
@@ -196,8 +335,8 @@ class FundingAdminMixin:
     def funding_display(self, dossier):
         label = SHORT_LABELS.get(dossier.funding_state, dossier.get_funding_state_display())
         number = f"n° {dossier.mcf_number}" if dossier.mcf_number else ""
-        if dossier.funding_state == FundingState.TO_VALIDATE and dossier.proposal_sent_on:
-            last_day = funding_rules.proposal_deadline(dossier.proposal_sent_on)
+        last_day = funding_deadline(dossier)
+        if last_day:
             return format_html("{}<br><small>{}<br>au plus tard le {}</small>", label, number, f"{last_day:%d/%m/%Y}")
         if number:
             return format_html("{}<br><small>{}</small>", label, number)
@@ -205,41 +344,12 @@ class FundingAdminMixin:
 
     @admin.action(description="MCF : proposition envoyée (date)", permissions=["change"])
     def funding_proposal_sent(self, request, queryset):
-        return run_with_date(
-            self,
-            request,
-            queryset,
-            funding.proposal_sent,
-            title="Noter la proposition envoyée sur EDOF",
-            success="{count} proposition(s) notée(s) : les élus ont reçu par e-mail le dernier jour pour valider.",
-            history="Mon Compte Formation : proposition envoyée.",
-        )
+        return run_step_with_date(self, request, queryset, "proposal_sent")
 
     @admin.action(description="MCF : entrée en formation déclarée (date)", permissions=["change"])
     def funding_entry_declared(self, request, queryset):
-        return run_with_date(
-            self,
-            request,
-            queryset,
-            funding.entry_declared,
-            title="Noter l'entrée en formation déclarée sur EDOF",
-            success="{count} entrée(s) en formation notée(s).",
-            history="Mon Compte Formation : entrée en formation déclarée.",
-            session_day=_first_day,
-            day_label="Le premier jour de la session de chaque dossier",
-        )
+        return run_step_with_date(self, request, queryset, "entry_declared")
 
     @admin.action(description="MCF : service fait déclaré (date)", permissions=["change"])
     def funding_service_declared(self, request, queryset):
-        return run_with_date(
-            self,
-            request,
-            queryset,
-            funding.service_declared,
-            title="Noter le service fait déclaré sur EDOF",
-            success="{count} service(s) fait(s) noté(s) : les élus sont invités à confirmer leur présence sur "
-            "Mon Compte Formation.",
-            history="Mon Compte Formation : service fait déclaré.",
-            session_day=_last_day,
-            day_label="Le dernier jour de la session de chaque dossier",
-        )
+        return run_step_with_date(self, request, queryset, "service_declared")
