@@ -178,21 +178,18 @@ def run_step_with_date(modeladmin, request, queryset, name):
 
 
 def funding_steps_for(dossier):
-    """The dossier page's forms: (name, step, date form with its default day) for each step the dossier's funding
-    state allows now (funding.can; the service checks again when it runs)."""
+    """The dossier page's steps: (name, step, date form with its default day, or None while the step's first possible
+    day — the session's first or last day — is still ahead, and that day) for each step the dossier's funding state
+    allows now (funding.can; the service checks again when it runs)."""
     today = deadlines.paris_today()
-    return [
-        (
-            name,
-            step,
-            FundingDateForm(
-                initial={"on": step.session_day(dossier.session) if step.session_day else today},
-                auto_id=f"id_{name}_%s",
-            ),
-        )
-        for name, step in FUNDING_STEPS.items()
-        if funding.can(dossier, name)
-    ]
+    steps = []
+    for name, step in FUNDING_STEPS.items():
+        if not funding.can(dossier, name):
+            continue
+        day = step.session_day(dossier.session) if step.session_day else today
+        form = FundingDateForm(initial={"on": day}, auto_id=f"id_{name}_%s") if day <= today else None
+        steps.append((name, step, form, day))
+    return steps
 
 
 def funding_deadline(dossier):
@@ -286,7 +283,15 @@ class FundingAdminMixin:
             messages.error(request, str(error))
         else:
             self.log_change(request, dossier, step.history)
-            messages.success(request, step.done)
+            last_day = funding_rules.proposal_deadline(form.cleaned_data["on"]) if name == "proposal_sent" else None
+            if last_day and last_day < deadlines.paris_today():  # news that came late: the service sent no e-mail
+                messages.warning(
+                    request,
+                    f"Proposition notée. Le dernier jour pour la valider, le {last_day:%d/%m/%Y}, est déjà passé : "
+                    "l'élu n'a pas reçu d'e-mail.",
+                )
+            else:
+                messages.success(request, step.done)
         return back
 
     def mcf_import_view(self, request):

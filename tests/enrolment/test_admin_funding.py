@@ -71,9 +71,10 @@ def shown_steps(page):
         ({"mcf_validated": True, "state": DossierState.CANCELLED}, []),  # forward steps need a dossier the AMIL holds
     ],
 )
-def test_the_dossier_page_offers_the_steps_the_funding_state_allows(client, traits, expected):
-    client.force_login(UserFactory(superuser=True))
+def test_the_dossier_page_offers_the_steps_the_funding_state_allows(client, time_machine, traits, expected):
     dossier = DossierFactory(**traits)
+    time_machine.move_to(dossier.session.ends_at + datetime.timedelta(days=1))  # every step's day has come
+    client.force_login(UserFactory(superuser=True))
     page = page_text(client.get(change_url(dossier)))
     assert f"Financement sur Mon Compte Formation : {dossier.get_funding_state_display()}" in page
     assert shown_steps(page) == expected
@@ -95,12 +96,46 @@ def test_the_panel_shows_the_number_the_deadline_and_each_steps_default_day(clie
     session = SessionFactory(starts_at=paris(2027, 3, 15, 9), ends_at=paris(2027, 3, 16, 17))
     validated = DossierFactory(mcf_validated=True, session=session)
     response = client.get(change_url(validated))
-    forms = {name: form for name, _, form in response.context["funding_steps"]}
+    forms = {name: form for name, _, form, _ in response.context["funding_steps"]}
     assert forms["entry_declared"]["on"].value() == datetime.date(2027, 3, 15)
     assert forms["service_declared"]["on"].value() == datetime.date(2027, 3, 16)
     page = page_text(response)
     assert 'value="2027-03-15"' in page and 'value="2027-03-16"' in page
     assert "Noter l'entrée en formation déclarée sur EDOF" in page and "Noter le service fait déclaré sur EDOF" in page
+
+
+def test_before_the_session_the_entry_and_the_service_fait_say_from_which_day(client, time_machine):
+    """No form that could only be refused: the entry cannot be noted before the first day, the service fait before
+    the last one."""
+    time_machine.move_to(paris(2027, 3, 10, 10), tick=False)
+    client.force_login(UserFactory(superuser=True))
+    session = SessionFactory(starts_at=paris(2027, 3, 15, 9), ends_at=paris(2027, 3, 16, 17))
+    dossier = DossierFactory(mcf_validated=True, session=session)
+    page = page_text(client.get(change_url(dossier)))
+    assert shown_steps(page) == []
+    assert "Noter l'entrée en formation déclarée sur EDOF : possible à partir du 15/03/2027." in page
+    assert "Noter le service fait déclaré sur EDOF : possible à partir du 16/03/2027." in page
+    assert "Aucune étape" not in page
+    time_machine.move_to(paris(2027, 3, 15, 8), tick=False)
+    page = page_text(client.get(change_url(dossier)))
+    assert shown_steps(page) == ["entry_declared"] and "possible à partir du 16/03/2027" in page
+
+
+def test_a_proposal_noted_after_its_last_day_says_no_e_mail_went_out(client, time_machine):
+    time_machine.move_to(paris(2027, 3, 30, 10), tick=False)
+    client.force_login(UserFactory(superuser=True))
+    dossier = DossierFactory(mcf_requested=True, mcf_requested_at=paris(2027, 3, 8, 10))
+    response = client.post(step_url(dossier), {"step": "proposal_sent", "on": "2027-03-09"}, follow=True)
+    last_day = funding_rules.proposal_deadline(datetime.date(2027, 3, 9))
+    page = page_text(response)
+    assert (
+        f"Le dernier jour pour la valider, le {last_day:%d/%m/%Y}, est déjà passé : l'élu n'a pas reçu d'e-mail."
+        in page
+    )
+    assert "l'élu a reçu par e-mail" not in page
+    assert not OutgoingEmail.objects.filter(subject__startswith="Validez votre dossier").exists()
+    dossier.refresh_from_db()
+    assert dossier.funding_state == FundingState.TO_VALIDATE
 
 
 def test_a_step_from_the_dossier_page_goes_through_the_service_as_staff(client, time_machine):
