@@ -236,6 +236,9 @@ def check_page(page, name, html_config=HTML_VALIDATE_CONFIG):
     360 px and 1280 px (test-artifacts/screenshots/). Without JavaScript axe cannot run: the same
     pages are checked by the JavaScript run of the journey."""
     size = page.viewport_size
+    # The page as the élu sees it once its deferred scripts have run (they open the search filters on a wide screen):
+    # checked any earlier, the result would depend on how fast the browser was.
+    page.wait_for_load_state("load")
     try:
         for width in (PHONE, DESKTOP):
             page.set_viewport_size({"width": width, "height": size["height"]})
