@@ -78,20 +78,20 @@ class FundingDateForm(forms.Form):
             self.add_error("on", "Indiquez la date.")
         return cleaned
 
-    def day_for(self, dossier, session_day):
+    def day_for(self, dossier, own_day):
         if self.cleaned_data.get("when") == SESSION_DAY:
-            return session_day(dossier.session)
+            return own_day(dossier)
         return self.cleaned_data["on"]
 
 
-def run_with_date(modeladmin, request, queryset, step, *, title, success, history, session_day=None, day_label=None):
+def run_with_date(modeladmin, request, queryset, step, *, title, success, history, own_day=None, day_label=None):
     """Ask the day once, on an intermediate page, then run the funding `step` for each dossier."""
     applying = "apply" in request.POST
     form = FundingDateForm(request.POST if applying else None, session_day_label=day_label)
     if applying and form.is_valid():
 
         def service(dossier, by):
-            on = form.day_for(dossier, session_day)
+            on = form.day_for(dossier, own_day)
             return step(dossier, on=on, by=by, source=FundingSource.STAFF)
 
         run_for_each(modeladmin, request, queryset, service, success, history=history)
@@ -108,14 +108,6 @@ def run_with_date(modeladmin, request, queryset, step, *, title, success, histor
     return TemplateResponse(request, "admin/enrolment/funding_date_action.html", context)
 
 
-def _first_day(session):
-    return session.first_day
-
-
-def _last_day(session):
-    return session.last_day
-
-
 class FundingStep(NamedTuple):
     """One EDOF step staff note, as a batch action of the list and as a button of the dossier page."""
 
@@ -124,8 +116,9 @@ class FundingStep(NamedTuple):
     success: str  # the batch action's message, with {count}
     done: str  # the dossier page's message
     history: str  # Django's admin history (LogEntry)
-    session_day: Callable | None = None  # the day the date defaults to, else today
-    day_label: str = ""
+    day_label: str = (
+        ""  # with one, the date defaults to each dossier's earliest possible day (a session day), else today
+    )
 
 
 FUNDING_STEPS = {
@@ -144,7 +137,6 @@ FUNDING_STEPS = {
             success="{count} entrée(s) en formation notée(s).",
             done="Entrée en formation notée.",
             history="Mon Compte Formation : entrée en formation déclarée.",
-            session_day=_first_day,
             day_label="Le premier jour de la session de chaque dossier",
         ),
         FundingStep(
@@ -154,7 +146,6 @@ FUNDING_STEPS = {
             "Mon Compte Formation.",
             done="Service fait noté : l'élu est invité à confirmer sa présence sur Mon Compte Formation.",
             history="Mon Compte Formation : service fait déclaré.",
-            session_day=_last_day,
             day_label="Le dernier jour de la session de chaque dossier",
         ),
     )
@@ -172,23 +163,24 @@ def run_step_with_date(modeladmin, request, queryset, name):
         title=step.title,
         success=step.success,
         history=step.history,
-        session_day=step.session_day,
+        own_day=(lambda dossier: funding_rules.earliest_day(dossier, name)) if step.day_label else None,
         day_label=step.day_label,
     )
 
 
 def funding_steps_for(dossier):
-    """The dossier page's steps: (name, step, date form with its default day, or None while the step's first possible
-    day — the session's first or last day — is still ahead, and that day) for each step the dossier's funding state
-    allows now (funding.can; the service checks again when it runs)."""
+    """The dossier page's steps: (name, step, date form with its default day, or None while the step's earliest
+    possible day is still ahead, and that day) for each step the dossier's funding state allows now (funding.can and
+    funding_rules.earliest_day; the service checks again when it runs)."""
     today = deadlines.paris_today()
     steps = []
     for name, step in FUNDING_STEPS.items():
         if not funding.can(dossier, name):
             continue
-        day = step.session_day(dossier.session) if step.session_day else today
-        form = FundingDateForm(initial={"on": day}, auto_id=f"id_{name}_%s") if day <= today else None
-        steps.append((name, step, form, day))
+        earliest = funding_rules.earliest_day(dossier, name) or today
+        day = earliest if step.day_label else today
+        form = FundingDateForm(initial={"on": day}, auto_id=f"id_{name}_%s") if earliest <= today else None
+        steps.append((name, step, form, earliest if form is None else day))
     return steps
 
 
@@ -283,8 +275,9 @@ class FundingAdminMixin:
             messages.error(request, str(error))
         else:
             self.log_change(request, dossier, step.history)
-            last_day = funding_rules.proposal_deadline(form.cleaned_data["on"]) if name == "proposal_sent" else None
-            if last_day and last_day < deadlines.paris_today():  # news that came late: the service sent no e-mail
+            on = form.cleaned_data["on"]
+            if name == "proposal_sent" and not funding_rules.proposal_mail_due(on):  # the service sent no e-mail
+                last_day = funding_rules.proposal_deadline(on)
                 messages.warning(
                     request,
                     f"Proposition notée. Le dernier jour pour la valider, le {last_day:%d/%m/%Y}, est déjà passé : "

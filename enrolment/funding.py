@@ -234,14 +234,16 @@ def proposal_sent(dossier, *, on, by, source):
 
     def apply(locked):
         _check_day(
-            on, earliest=funding_rules.requested_on(locked), earliest_label="la demande sur Mon Compte Formation"
+            on,
+            earliest=funding_rules.earliest_day(locked, "proposal_sent"),
+            earliest_label="la demande sur Mon Compte Formation",
         )
         locked.proposal_sent_on = on
         return ["proposal_sent_on"], f"À valider au plus tard le {_day(funding_rules.proposal_deadline(on))}."
 
     def after(locked):
-        last_day = funding_rules.proposal_deadline(on)
-        if last_day >= deadlines.paris_today():
+        if funding_rules.proposal_mail_due(on):
+            last_day = funding_rules.proposal_deadline(on)
             _mail("funding_proposal_sent", locked, validation_last_day=last_day, mcf_url=settings.MCF_LOGIN_URL)
 
     return _step(dossier, "proposal_sent", by=by, source=source, apply=apply, after=after)
@@ -256,7 +258,11 @@ def entry_declared(dossier, *, on, by, source):
     """The AMIL declared the élu's entry into training on `on` (not before the first day): → IN_TRAINING."""
 
     def apply(locked):
-        _check_day(on, earliest=locked.session.first_day, earliest_label="le premier jour de la session")
+        _check_day(
+            on,
+            earliest=funding_rules.earliest_day(locked, "entry_declared"),
+            earliest_label="le premier jour de la session",
+        )
         locked.entry_declared_on = on
         return ["entry_declared_on"], ""
 
@@ -268,7 +274,11 @@ def service_declared(dossier, *, on, by, source):
     → SERVICE_DECLARED. The élu is asked to declare attendance and rate the training on MCF."""
 
     def apply(locked):
-        _check_day(on, earliest=locked.session.last_day, earliest_label="le dernier jour de la session")
+        _check_day(
+            on,
+            earliest=funding_rules.earliest_day(locked, "service_declared"),
+            earliest_label="le dernier jour de la session",
+        )
         locked.service_declared_on = on
         return ["service_declared_on"], ""
 

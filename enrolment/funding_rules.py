@@ -83,6 +83,25 @@ def proposal_deadline(sent_on):
     return deadlines.add_working_days(sent_on, settings.MCF_PROPOSAL_VALIDATION_WORKING_DAYS)
 
 
+def proposal_mail_due(sent_on, today=None):
+    """Whether the élu is told by e-mail of a proposal sent on `sent_on`: not once its last day to validate has
+    passed (news that came late, from an import or noted late by staff)."""
+    return proposal_deadline(sent_on) >= (today or deadlines.paris_today())
+
+
+def earliest_day(dossier, step):
+    """The first day on which the EDOF `step` (a transition of enrolment.funding) can have happened: the MCF request
+    for the proposal, the session's first day for the entry, its last day for the "service fait" (None for another
+    step, or a proposal before any request)."""
+    if step == "proposal_sent":
+        return requested_on(dossier)
+    if step == "entry_declared":
+        return dossier.session.first_day
+    if step == "service_declared":
+        return dossier.session.last_day
+    return None
+
+
 def entry_declaration_deadline(first_day):
     """The last day for the AMIL to declare, in EDOF, the entry into training of a session starting on `first_day`."""
     return deadlines.add_working_days(first_day, settings.MCF_ENTRY_DECLARATION_WORKING_DAYS)

@@ -8,7 +8,6 @@ excluded), as Mon Compte Formation counts them.
 
 import datetime
 from functools import lru_cache
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -87,28 +86,13 @@ def paris_today(now=None):
     return now.astimezone(PARIS).date()
 
 
-class Registration(NamedTuple):
-    """Where the registration for a session stands today (Paris)."""
-
-    last_day: datetime.date
-    days_left: int  # calendar days from today to the last allowed day: 0 on the last day, negative once closed
-    is_open: bool
-
-
-def registration(first_day, now=None, **kwargs):
-    """The `Registration` of a session starting on `first_day`: its last day, computed once, and what follows."""
-    last_day = last_registration_day(first_day, **kwargs)
-    days = (last_day - paris_today(now)).days
-    return Registration(last_day=last_day, days_left=days, is_open=days >= 0)
-
-
 def is_registration_open(first_day, now=None, **kwargs):
-    return registration(first_day, now, **kwargs).is_open
+    return paris_today(now) <= last_registration_day(first_day, **kwargs)
 
 
 def days_left(first_day, now=None, **kwargs):
     """Calendar days from today (Paris) to the last allowed day: 0 on the last day, negative once closed."""
-    return registration(first_day, now, **kwargs).days_left
+    return (last_registration_day(first_day, **kwargs) - paris_today(now)).days
 
 
 def rule_in_words(*, min_days=None, mode=None):

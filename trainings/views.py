@@ -163,16 +163,14 @@ def _session_row(session):
         row.update(end_iso=end.isoformat(), end=long_date(end.date()))
     if session.is_cancelled:
         return row
-    # Session.is_registration_open, .last_registration_day and .registration_days_left, the deadline computed once.
-    registration = deadlines.registration(session.first_day)
-    is_open, is_full = registration.is_open, session.is_full
+    is_open, is_full, last_day = session.is_registration_open, session.is_full, session.last_registration_day
     row.update(
         state="full" if is_full else "open" if is_open else "closed",
         is_open=is_open,
-        can_create_dossier=is_open and not is_full,  # Session.can_create_dossier
-        last_day=long_date(registration.last_day),
-        last_day_short=long_date(registration.last_day, weekday=False),
-        days_left=registration.days_left,
+        can_create_dossier=session.can_create_dossier,
+        last_day=long_date(last_day),
+        last_day_short=long_date(last_day, weekday=False),
+        days_left=session.registration_days_left,
         seats=session.seats,
         seats_left=session.seats_left,
         mcf_url=session.moncompteformation_url if session.mcf_action_id else "",

@@ -146,3 +146,23 @@ def test_mcf_url_is_the_search_without_an_address_of_the_training(settings):
     assert funding_rules.mcf_url(SimpleNamespace(session=session)).endswith(
         "/12345678900012_BUDGET/12345678900012_BUDGET-LOCHES"
     )
+
+
+# --- When an EDOF step can have happened, and when the élu hears of a proposal ----------------------------------
+
+
+def test_each_edof_step_has_its_earliest_day():
+    dossier = SimpleNamespace(session=session_on(D(2027, 3, 15), D(2027, 3, 16)), mcf_requested_at=None)
+    assert funding_rules.earliest_day(dossier, "proposal_sent") is None  # no request yet
+    dossier.mcf_requested_at = paris(2027, 3, 1, 23, 30)  # 22:30 UTC: still the 1st in Paris
+    assert funding_rules.earliest_day(dossier, "proposal_sent") == D(2027, 3, 1)
+    assert funding_rules.earliest_day(dossier, "entry_declared") == D(2027, 3, 15)
+    assert funding_rules.earliest_day(dossier, "service_declared") == D(2027, 3, 16)
+    assert funding_rules.earliest_day(dossier, "cancel") is None
+
+
+def test_the_elu_hears_of_a_proposal_until_its_last_day_to_validate():
+    sent_on = D(2027, 3, 5)  # a Friday
+    last_day = funding_rules.proposal_deadline(sent_on)
+    assert funding_rules.proposal_mail_due(sent_on, today=last_day)
+    assert not funding_rules.proposal_mail_due(sent_on, today=last_day + datetime.timedelta(days=1))

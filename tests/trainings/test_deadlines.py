@@ -132,19 +132,6 @@ def test_business_mode_last_day_is_open_until_midnight_paris(business_mode):
     assert not deadlines.is_registration_open(first_day, now=at_utc(2026, 4, 27, 22, 0, 0))
 
 
-@pytest.mark.parametrize("mode", ["calendar", "business"])
-def test_registration_gives_the_last_day_the_days_left_and_whether_open_at_once(mode):
-    first_day = D(2026, 5, 15)
-    last_day = deadlines.last_registration_day(first_day, mode=mode)
-    for hours in range(-30, 30, 6):
-        now = datetime.datetime.combine(last_day, datetime.time(12), tzinfo=PARIS) + datetime.timedelta(hours=hours)
-        registration = deadlines.registration(first_day, now=now, mode=mode)
-        assert registration.last_day == last_day
-        assert registration.days_left == deadlines.days_left(first_day, now=now, mode=mode)
-        assert registration.days_left == (last_day - now.date()).days
-        assert registration.is_open == (now.date() <= last_day)
-
-
 def test_is_working_day():
     assert deadlines.is_working_day(D(2027, 3, 1))  # Monday
     assert not deadlines.is_working_day(D(2027, 3, 6))  # Saturday
