@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
@@ -163,22 +164,26 @@ def current(request):
     return data
 
 
+def followed(request, training_pk):
+    """The number of the invitation this visitor followed to the training `training_pk`, as its cookie says (no
+    query: whether the link still holds is `banner`'s question), or None."""
+    data = current(request)
+    return data["id"] if data and data.get("training_id") == training_pk else None
+
+
 def banner(request, training_pk):
     """What the training `training_pk`'s page says of the invitation this visitor followed: its label, or "" when
     the visitor followed none for this training, or the link has been revoked or has expired since.
 
     The cookie says which link was followed; whether it still holds is read from the database (one query, only for
-    a visitor who has the cookie), so that a link revoked by staff loses its banner at once. Kept on the request:
-    the page and its cache ask more than once.
+    a visitor who has the cookie), so that a link revoked by staff loses its banner at once. The page cache keeps
+    the page of a visitor who followed a link under that link's version, which a change of the link replaces
+    (`page_cache`).
     """
-    memo = request.__dict__.setdefault("_invitation_banners", {})
-    if training_pk not in memo:
-        data = current(request)
-        label = ""
-        if data and data.get("training_id") == training_pk and _still_valid(data["id"]):
-            label = data.get("label") or ""
-        memo[training_pk] = (label, data["id"] if label else None)
-    return memo[training_pk][0]
+    data = current(request)
+    if data and data.get("training_id") == training_pk and _still_valid(data["id"]):
+        return data.get("label") or ""
+    return ""
 
 
 def _valid(now):
@@ -188,14 +193,6 @@ def _valid(now):
 
 def _still_valid(pk):
     return Invitation.objects.filter(_valid(timezone.now()), pk=pk).exists()
-
-
-def banner_variant(request, pk, *args, **kwargs):
-    """The page-cache variant of training `pk`'s page: the invitation shown in its banner, if any (checked against
-    the link's current state, see `banner`)."""
-    banner(request, pk)
-    shown = request._invitation_banners[pk][1]
-    return f"invitation-{shown}" if shown else ""
 
 
 def banner_label(invitation):
@@ -243,8 +240,16 @@ def create_for_all_members(training, *, by, session=None, expires_at=None):
     return create_for(training, members, by=by, session=session, expires_at=expires_at)
 
 
+# Sent with `pks`, the invitations just revoked (a queryset update sends no post_save).
+revoked = Signal()
+
+
 def revoke(invitations):
-    return invitations.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    """Revoke the links of `invitations` not revoked yet; returns how many."""
+    pks = list(invitations.filter(revoked_at__isnull=True).values_list("pk", flat=True))
+    count = Invitation.objects.filter(pk__in=pks, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked.send(sender=Invitation, pks=pks)
+    return count
 
 
 def with_stats(queryset):

@@ -18,10 +18,12 @@ the view reads, each once, in a fixed order — the view itself gets that query,
 the key names, and a visitor cannot fill the cache with endless variants of one page.
 
 Version names: "catalogue" (trainings, sessions, themes, organisers), "seats" (any dossier: the search shows which
-sessions are full) and "training:<pk>" (a dossier of one of that training's sessions: its page shows the seats
-left). `connect()` wires the signals that replace them, at once and again once the transaction commits. An entry is
-served only while the tokens it was built under are current, never past `PAGE_CACHE_SECONDS` (0 turns the cache
-off), and never past the moment its content stops being true by the clock alone (a seat offer running out).
+sessions are full), "training:<pk>" (a dossier of one of that training's sessions: its page shows the seats left)
+and "invitation:<pk>" (a change of that link, its revocation: the page of a visitor who followed it shows or no
+longer shows its banner). `connect()` wires the signals that replace them, at once and again once the transaction
+commits. An entry is served only while the tokens it was built under are current, never past `PAGE_CACHE_SECONDS`
+(0 turns the cache off), and never past the moment its content stops being true by the clock alone (a seat offer
+running out).
 
 Entries are plain JSON values (strings, numbers, lists, dicts): a page is stored as its status, headers and text,
 never as a pickled object (see `dife_portal.redis_cache`). Pages of the views decorated here carry
@@ -48,7 +50,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from . import invitations
 from .deadlines import paris_today
 from .forms import TrainingSearchForm
-from .models import Organiser, Session, Theme, Training
+from .models import Invitation, Organiser, Session, Theme, Training
 
 PAGE_PREFIX = "page"
 FRAGMENT_PREFIX = "fragment"
@@ -74,6 +76,23 @@ def _search_versions():
 
 def _training_versions(pk):
     return [CATALOGUE, _training(pk)]
+
+
+def _invitation(pk):
+    return f"invitation:{pk}"
+
+
+def _training_page_versions(request, pk, slug):
+    """A training page's versions; for a visitor who followed an invitation to it, that link's too (its banner)."""
+    followed = invitations.followed(request, pk)
+    return [*_training_versions(pk), *([_invitation(followed)] if followed else [])]
+
+
+def _training_page_variant(request, pk, slug):
+    """The invitation whose banner a training page may show this visitor (the followed link's state is read when
+    the page is built, and kept under that link's version)."""
+    followed = invitations.followed(request, pk)
+    return f"invitation-{followed}" if followed else ""
 
 
 # --- Version tokens ---------------------------------------------------------------------------------------------
@@ -247,8 +266,8 @@ def _private(response):
 
 
 def _public_page(version_names, parameters=(), variant=None):
-    """Decorate a view whose page, for anonymous visitors, only changes with `version_names(*view args)` and the
-    query-string `parameters`; `variant(request, *view args)` names what else it shows of the request."""
+    """Decorate a view whose page, for anonymous visitors, only changes with `version_names(request, *view args)` and
+    the query-string `parameters`; `variant(request, *view args)` names what else it shows of the request."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -256,7 +275,7 @@ def _public_page(version_names, parameters=(), variant=None):
             _normalise(request, parameters)
             if settings.PAGE_CACHE_SECONDS <= 0 or not is_anonymous_request(request):
                 return _private(view(request, *args, **kwargs))
-            names = version_names(*args, **kwargs)
+            names = version_names(request, *args, **kwargs)
             key = page_key(request, variant(request, *args, **kwargs) if variant else "")
             entry, tokens = _read(key, names)
             if entry is not None:
@@ -283,9 +302,9 @@ def _public_page(version_names, parameters=(), variant=None):
     return decorator
 
 
-home_page = _public_page(lambda: [])
-search_page = _public_page(lambda: _search_versions(), SEARCH_PARAMETERS)
-training_page = _public_page(lambda pk, slug: _training_versions(pk), variant=invitations.banner_variant)
+home_page = _public_page(lambda request: [])
+search_page = _public_page(lambda request: _search_versions(), SEARCH_PARAMETERS)
+training_page = _public_page(_training_page_versions, variant=_training_page_variant)
 
 
 # --- Fragments --------------------------------------------------------------------------------------------------
@@ -357,10 +376,21 @@ def _dossier_changed(sender, instance, **kwargs):
     bump_after_commit([SEATS, _training(training_id)])
 
 
+def _invitation_changed(sender, instance, **kwargs):
+    bump_after_commit([_invitation(instance.pk)])
+
+
+def _invitations_revoked(sender, pks, **kwargs):
+    bump_after_commit([_invitation(pk) for pk in pks])
+
+
 def connect():
     for model in (Training, Session, Theme, Organiser):
         post_save.connect(_catalogue_changed, sender=model, dispatch_uid=f"page_cache_{model.__name__}_save")
         post_delete.connect(_catalogue_changed, sender=model, dispatch_uid=f"page_cache_{model.__name__}_delete")
+    post_save.connect(_invitation_changed, sender=Invitation, dispatch_uid="page_cache_invitation_save")
+    post_delete.connect(_invitation_changed, sender=Invitation, dispatch_uid="page_cache_invitation_delete")
+    invitations.revoked.connect(_invitations_revoked, dispatch_uid="page_cache_invitations_revoked")
     # Dossiers are enrolment's: named, not imported (enrolment depends on trainings, not the reverse).
     post_save.connect(_dossier_changed, sender="enrolment.Dossier", dispatch_uid="page_cache_dossier_save")
     post_delete.connect(_dossier_changed, sender="enrolment.Dossier", dispatch_uid="page_cache_dossier_delete")
