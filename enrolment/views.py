@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,7 @@ from trainings import deadlines, invitations
 from trainings.models import Session
 
 from . import funding, funding_guide, funding_rules, rules, seats, services
+from . import satisfaction as questionnaire
 from .exceptions import EnrolmentError
 from .forms import CancelForm, DossierInformationForm, IdentityDocumentForm, McfNumberForm
 from .models import Dossier, DossierLog, DossierState, FundingSource, FundingState
@@ -136,19 +138,28 @@ def my_dossiers(request):
     seats.read_waiting_list_positions(dossiers)
     now = timezone.now()
     today = deadlines.paris_today(now)
-    rows = [
-        {
-            "dossier": dossier,
-            "can_cancel": rules.elu_can_cancel(dossier, now),
-            "has_pending_offer": dossier.has_pending_offer(now),
-            "waiting_position": seats.waiting_list_position(dossier),
-            "next_action": funding_guide.next_action(dossier, today, now),
-            "shows_funding": funding_rules.shows_funding(dossier),
-            "timeline": _timeline(dossier.logs.all()),
-        }
-        for dossier in dossiers
-    ]
+    rows = [_my_dossier_row(dossier, today, now) for dossier in dossiers]
     return render(request, "enrolment/list.html", {"rows": rows, "step": 3})
+
+
+def _my_dossier_row(dossier, today, now):
+    """What a card of "Mes dossiers" shows of `dossier`, each value from the rule that decides it."""
+    session = dossier.session
+    return {
+        "dossier": dossier,
+        "session": session,
+        "detail_url": reverse("enrolment:detail", args=[dossier.pk]),
+        "one_day": session.first_day == session.last_day,
+        "can_cancel": rules.elu_can_cancel(dossier, now),
+        "has_pending_offer": dossier.has_pending_offer(now),
+        "waiting_position": seats.waiting_list_position(dossier),
+        "next_action": funding_guide.next_action(dossier, today, now),
+        "shows_funding": funding_rules.shows_funding(dossier),
+        "timeline": _timeline(dossier.logs.all()),
+        "mcf_url": session.moncompteformation_url,
+        "questionnaire_open": questionnaire.is_open_for(dossier, now),
+        "questionnaire_answered": questionnaire.has_answered(dossier),
+    }
 
 
 @login_required

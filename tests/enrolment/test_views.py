@@ -538,6 +538,28 @@ def test_the_history_gives_each_moment_in_paris_time_on_both_pages(client, elu):
         assert created in page and sent in page, url
 
 
+def test_each_card_of_my_dossiers_gives_its_own_history_in_order(client, elu):
+    """The list reads the dossiers and their history together: each card keeps its own lines, oldest first, and a
+    dossier without history says so."""
+    older, newer, silent = (
+        DossierFactory(user=elu, session=SessionFactory(training__title=title))
+        for title in ("Budget communal", "Urbanisme", "Sans historique")
+    )
+    Dossier.objects.filter(pk=older.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
+    Dossier.objects.filter(pk=silent.pk).update(created_at=timezone.now() - datetime.timedelta(days=1))
+    for dossier, notes in ((older, ["B-1", "B-2", "B-3"]), (newer, ["U-1", "U-2"])):
+        for day, note in enumerate(notes):
+            with time_machine.travel(paris(2027, 3, 1 + day), tick=False):
+                DossierLog.objects.create(dossier=dossier, to_state=DossierState.DRAFT, note=note)
+    client.force_login(elu)
+    page = html(client.get(reverse("enrolment:list")))
+    cards = page.split("<article")[1:]
+    assert ["Urbanisme" in cards[0], "Sans historique" in cards[1], "Budget communal" in cards[2]] == [True] * 3
+    assert re.findall(r"[BU]-\d", cards[0]) == ["U-1", "U-2"]
+    assert "Aucun événement pour le moment." in cards[1] and not re.findall(r"[BU]-\d", cards[1])
+    assert re.findall(r"[BU]-\d", cards[2]) == ["B-1", "B-2", "B-3"]
+
+
 def test_my_dossiers_reads_no_column_it_left_behind_whatever_the_dossier(client, elu):
     """The list reads a few columns of each dossier (views.MY_DOSSIERS_FIELDS): a shape of dossier whose card read
     another one would cost a query per dossier."""
