@@ -195,12 +195,12 @@ class SessionQuerySet(models.QuerySet):
 
     def having_seats_left(self, now=None):
         """Sessions a new request would get a seat in (`Availability.left` > 0), counted in the database."""
-        unavailable = availability.annotations(now or timezone.now(), ["seats_unavailable"])
-        return self.alias(**unavailable).filter(seats__gt=models.F("seats_unavailable"))
+        unavailable = availability.annotations(now or timezone.now(), ["seats_unavailable"])["seats_unavailable"]
+        return self.filter(seats__gt=unavailable)
 
     def without_seats_left(self, now=None):
-        unavailable = availability.annotations(now or timezone.now(), ["seats_unavailable"])
-        return self.alias(**unavailable).filter(seats__lte=models.F("seats_unavailable"))
+        unavailable = availability.annotations(now or timezone.now(), ["seats_unavailable"])["seats_unavailable"]
+        return self.filter(seats__lte=unavailable)
 
 
 class Session(models.Model):

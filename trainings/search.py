@@ -14,7 +14,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from . import availability
@@ -77,15 +77,14 @@ LISTED_FIELDS = ("title", "slug", "modality", "duration_hours", "price", "organi
 FEATURED_FIELDS = ("training_id", "starts_at", "ends_at", "city", "seats", "status")
 
 
-def _first(of_sessions, field):
-    """Subquery: `field` of the first of `of_sessions` of the outer training, by start."""
-    return Subquery(of_sessions.filter(training=OuterRef("pk")).order_by("starts_at").values(field)[:1])
+def _first(of_training, field):
+    """Subquery: `field` of the first of `of_training` (sessions of the outer training), by start."""
+    return Subquery(of_training.order_by("starts_at").values(field)[:1])
 
 
-def _over_all(of_sessions, aggregate):
-    """Subquery: `aggregate` over `of_sessions` of the outer training."""
-    of_training = of_sessions.filter(training=OuterRef("pk")).order_by().values("training")
-    return Subquery(of_training.annotate(value=aggregate).values("value"))
+def _over_all(of_training, aggregate):
+    """Subquery: `aggregate` over `of_training` (sessions of the outer training)."""
+    return Subquery(of_training.order_by().values("training").annotate(value=aggregate).values("value"))
 
 
 def search_trainings(criteria, now=None, any_word=False, sessions=None):
@@ -114,14 +113,18 @@ def search_trainings(criteria, now=None, any_word=False, sessions=None):
     if criteria.get("theme"):
         trainings = trainings.filter(theme=criteria["theme"])
 
-    bookable = sessions.registration_open(now).having_seats_left(now)
-    offers_end = availability.annotations(now or timezone.now(), ["seats_offers_end"])["seats_offers_end"]
+    now = now or timezone.now()
+    of_training = sessions.filter(training=OuterRef("pk"))
+    bookable = of_training.registration_open(now).having_seats_left(now)
+    offers_end = availability.annotations(now, ["seats_offers_end"])["seats_offers_end"]
     return (
-        trainings.annotate(next_start=_first(sessions, "starts_at"), next_bookable_start=_first(bookable, "starts_at"))
-        .filter(next_start__isnull=False)
-        # Not sort keys: PostgreSQL computes them for the trainings of the page only.
+        trainings.filter(Exists(of_training))
         .annotate(
-            matching_count=_over_all(sessions, Count("*")), matching_offers_end=_over_all(sessions, Min(offers_end))
+            next_start=_first(of_training, "starts_at"),
+            next_bookable_start=_first(bookable, "starts_at"),
+            # Not sort keys: PostgreSQL computes them for the trainings of the page only.
+            matching_count=_over_all(of_training, Count("*")),
+            matching_offers_end=_over_all(of_training, Min(offers_end)),
         )
         .select_related("organiser", "theme")
         .only(*LISTED_FIELDS)
@@ -165,6 +168,7 @@ class SearchOutcome:
 
 def run_search(criteria, page_number=1, now=None, per_page=RESULTS_PER_PAGE):
     """The page `page_number` of the search; the last page (with a French notice) when it is beyond the end."""
+    now = now or timezone.now()
     sessions = matching_sessions(criteria, now)
     paginator = Paginator(search_trainings(criteria, now, sessions=sessions), per_page)
     outcome = SearchOutcome(page=None)
