@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -46,7 +47,7 @@ def search(request):
             "page_obj": page,
             "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
             "ellipsis": page.paginator.ELLIPSIS,
-            "trainings": page.object_list,
+            "trainings": [_result(training) for training in page.object_list],
             "notices": [*form.errors.get("page", []), *outcome.notices],
             "any_word": outcome.any_word,
             "registration_rule": deadlines.rule_in_words(),
@@ -141,31 +142,64 @@ def _sessions(training, request):
     return build
 
 
-def _session_row(session):
-    """What the training page shows of `session`: each rule (Session's properties) read, each date written once."""
+def _dates(session):
+    """The dates of `session` as its card writes them (trainings/includes/session_dates.html): its first day and
+    hours when it lasts one day, else its first and last days."""
     start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
     one_day = session.first_day == session.last_day
+    dates = {"one_day": one_day, "start_iso": start.isoformat(), "start": long_date(start.date())}
+    if one_day:
+        dates.update(start_hour=heure(start.time()), end_hour=heure(end.time()))
+    else:
+        dates.update(end_iso=end.isoformat(), end=long_date(end.date()))
+    return dates
+
+
+def _registration_state(session):
+    """What a card says of registering for a session that is not cancelled: "full", "open" or "closed"."""
+    return "full" if session.is_full else "open" if session.is_registration_open else "closed"
+
+
+def _result(training):
+    """What the search lists of `training` (from `search.run_search`) and of its featured session: each rule
+    (Session's properties) read, each value written once."""
+    session = training.featured_session
+    state = _registration_state(session)
+    return {
+        "pk": training.pk,
+        "url": training.get_absolute_url(),
+        "title": training.title,
+        "organiser": training.organiser.name,
+        "theme": training.theme.name,
+        "modality": training.get_modality_display(),
+        "dates": _dates(session),
+        "other_dates": training.other_dates,
+        "city": session.city,
+        "duration": floatformat(training.duration_hours),
+        "price": floatformat(training.price, "2g"),
+        "state": state,
+        "last_day": long_date(session.last_registration_day) if state == "open" else "",
+    }
+
+
+def _session_row(session):
+    """What the training page shows of `session`: each rule (Session's properties) read, each date written once."""
+    dates = _dates(session)
     row = {
         "pk": session.pk,
         "venue": session.venue,
         "city": session.city,
         "postal_code": session.postal_code,
-        "one_day": one_day,
-        "start_iso": start.isoformat(),
-        "start": long_date(start.date()),
+        **dates,
         "state": "cancelled",
         "is_open": False,
         "can_create_dossier": False,
     }
-    if one_day:
-        row.update(start_hour=heure(start.time()), end_hour=heure(end.time()))
-    else:
-        row.update(end_iso=end.isoformat(), end=long_date(end.date()))
     if session.is_cancelled:
         return row
-    is_open, is_full, last_day = session.is_registration_open, session.is_full, session.last_registration_day
+    is_open, last_day = session.is_registration_open, session.last_registration_day
     row.update(
-        state="full" if is_full else "open" if is_open else "closed",
+        state=_registration_state(session),
         is_open=is_open,
         can_create_dossier=session.can_create_dossier,
         last_day=long_date(last_day),
@@ -176,7 +210,7 @@ def _session_row(session):
         mcf_url=session.moncompteformation_url if session.mcf_action_id else "",
     )
     if is_open:  # the button's words for screen readers
-        row["start_short"] = long_date(start.date(), weekday=False)
-        if not one_day:
-            row["end_short"] = long_date(end.date(), weekday=False)
+        row["start_short"] = long_date(session.first_day, weekday=False)
+        if not dates["one_day"]:
+            row["end_short"] = long_date(session.last_day, weekday=False)
     return row

@@ -118,6 +118,42 @@ class TestSearchPage:
         assert "Aucune formation ne correspond à votre recherche" in page
         assert "02.47.33.37.00" in page
 
+    def test_each_result_writes_its_featured_session_s_dates_place_and_registration(self, client):
+        with time_machine.travel(datetime.datetime(2027, 9, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
+            one_day = TrainingFactory(title="Budget sur un jour", duration_hours=Decimal("7"))
+            SessionFactory(
+                training=one_day,
+                starts_at=datetime.datetime(2027, 9, 30, 7, 0, tzinfo=datetime.UTC),
+                ends_at=datetime.datetime(2027, 9, 30, 15, 30, tzinfo=datetime.UTC),
+                city="Amboise",
+            )
+            SessionFactory(training=one_day, days_ahead=60)
+            SessionFactory(training=one_day, days_ahead=90)
+            several_days = TrainingFactory(title="Budget sur deux jours", duration_hours=Decimal("10.5"), remote=True)
+            SessionFactory(
+                training=several_days,
+                starts_at=datetime.datetime(2027, 9, 30, 7, 30, tzinfo=datetime.UTC),
+                ends_at=datetime.datetime(2027, 10, 1, 15, 0, tzinfo=datetime.UTC),
+                remote=True,
+            )
+            SessionFactory(training__title="Budget complet", seats=1, taken=1, days_ahead=40)
+            SessionFactory(training__title="Budget clos", days_ahead=5)
+            response = client.get(SEARCH_URL, {"q": "budget"})
+        content, page = response.content.decode(), text_of(response).replace("\xa0", " ")
+        assert (
+            'Le <time datetime="2027-09-30T09:00:00+02:00">jeudi 30 septembre 2027</time>, de 9\xa0h à 17\xa0h\xa030'
+            in content
+        )
+        assert (
+            'Du <time datetime="2027-09-30T09:30:00+02:00">jeudi 30 septembre 2027</time> '
+            'au <time datetime="2027-10-01T17:00:00+02:00">vendredi 1er octobre 2027</time>' in content
+        )
+        assert "(et 2 autres dates) Lieu : Amboise Durée : 7 h Prix : 150,00 €" in page
+        assert "1er octobre 2027 Lieu : À distance Durée : 10,5 h" in page
+        # The rule is 11 days: open until Sunday 19 September for a session on the 30th.
+        assert page.count("Inscription : Possible jusqu'au dimanche 19 septembre 2027") == 2
+        assert "Inscription : Complet" in page and "Inscription : Inscriptions closes pour cette date" in page
+
     def test_full_and_closed_sessions_are_labelled(self, client):
         SessionFactory(training__title="Pleine", seats=1, taken=1)
         SessionFactory(training__title="Close", registration_closed=True)
