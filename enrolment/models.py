@@ -194,7 +194,7 @@ class DossierEvent(models.TextChoices):
     CERTIFICATE_SENT = "certificate_sent", "Attestation de présence envoyée"
 
 
-# The timeline's words, looked up once per log (get_FOO_display rebuilds its dictionary at each call).
+# The timeline's words for an event and for a state (DossierLog.label).
 EVENT_LABELS = dict(DossierEvent.choices)
 STATE_LABELS = dict(DossierState.choices)
 

@@ -16,7 +16,6 @@ from trainings import deadlines, invitations
 from trainings.models import Session
 
 from . import funding, funding_guide, funding_rules, rules, seats, services
-from . import satisfaction as questionnaire
 from .exceptions import EnrolmentError
 from .forms import CancelForm, DossierInformationForm, IdentityDocumentForm, McfNumberForm
 from .models import Dossier, DossierLog, DossierState, FundingSource, FundingState
@@ -157,8 +156,6 @@ def _my_dossier_row(dossier, today, now):
         "shows_funding": funding_rules.shows_funding(dossier),
         "timeline": _timeline(dossier.logs.all()),
         "mcf_url": session.moncompteformation_url,
-        "questionnaire_open": questionnaire.is_open_for(dossier, now),
-        "questionnaire_answered": questionnaire.has_answered(dossier),
     }
 
 

@@ -97,6 +97,7 @@ def search_trainings(criteria, now=None, any_word=False, sessions=None):
     sessions) and `matching_offers_end` (when the first waiting-list offer still running for one of them ends, None
     without one). Only what the result list shows of a training is read.
     """
+    now = now or timezone.now()
     if sessions is None:
         sessions = matching_sessions(criteria, now)
     if sessions is None:
@@ -113,7 +114,6 @@ def search_trainings(criteria, now=None, any_word=False, sessions=None):
     if criteria.get("theme"):
         trainings = trainings.filter(theme=criteria["theme"])
 
-    now = now or timezone.now()
     of_training = sessions.filter(training=OuterRef("pk"))
     bookable = of_training.registration_open(now).having_seats_left(now)
     offers_end = availability.annotations(now, ["seats_offers_end"])["seats_offers_end"]

@@ -13,7 +13,7 @@ def long_date(value, weekday=True):
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         value = timezone.localtime(value)
     day = "1er" if value.day == 1 else str(value.day)
-    # Django's own names (as the date filter's "l" and "F Y"), without building a formatter for each date.
+    # Django's own day and month names, as the date filter's "l" and "F" write them.
     rest = f"{MONTHS[value.month]} {value.year:04d}"
     return f"{WEEKDAYS[value.weekday()]} {day} {rest}" if weekday else f"{day} {rest}"
 
